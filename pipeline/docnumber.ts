@@ -52,7 +52,10 @@ export function findDocNumbers(text: string): DocNumberMatch[] {
   }
   for (const m of text.matchAll(ORDER)) {
     if (overlaps(m.index!, m.index! + m[0].length)) continue;
-    out.push({ normalized: `${m[1]}第${Number(toHalfWidthDigits(m[2]!))}号`, raw: m[0], index: m.index!, repaired: false });
+    // `2021年7月27日中华人民共和国国务院令第746号`: the issuer starts after the date.
+    const issuer = m[1]!.replace(/^.*[日年月]/u, '');
+    const start = m.index! + (m[1]!.length - issuer.length);
+    out.push({ normalized: `${issuer}第${Number(toHalfWidthDigits(m[2]!))}号`, raw: text.slice(start, m.index! + m[0].length), index: start, repaired: false });
     taken.push([m.index!, m.index! + m[0].length]);
   }
   for (const m of text.matchAll(BROKEN)) {

@@ -97,18 +97,6 @@ export interface PolicyDocument {
   readonly notice: IssuingNotice | null;
   /** The document number exactly as it appeared, when it had to be repaired or normalized. */
   readonly docNumberRaw: string | null;
-}
-
-/** A stretch of a page that holds one document, before segmentation. @internal */
-export interface RawDocument {
-  readonly title: string;
-  readonly kind: DocumentKind;
-  /** Lines of the document (title line excluded), trimmed, in order. */
-  readonly lines: readonly string[];
-  readonly notice: IssuingNotice | null;
-  /** Number/date/issuers already read from the wrapper (the notice), if any. */
-  readonly docNumber: string | null;
-  readonly docNumberRaw: string | null;
-  readonly signedOn: IsoDate | null;
-  readonly issuers: readonly string[];
+  /** Date the page says it was published (a web publish line or a news attribution), not the signing date. */
+  readonly publishedOn: IsoDate | null;
 }

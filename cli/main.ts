@@ -1,0 +1,37 @@
+/**
+ * The command line: `npx policy-tracker <command>`. Each command lives in its own
+ * `*.command.ts`; this file wires them and turns errors into one line on stderr with a
+ * non-zero exit.
+ */
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../pipeline/errors.ts';
+import { registerSegment } from './segment.command.ts';
+
+const program = new Command();
+program
+  .name('policy-tracker')
+  .description('Follow Chinese government policy texts as they change.')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerSegment(program);
+
+/** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return process.exitCode === undefined ? 0 : Number(process.exitCode);
+  } catch (rawErr) {
+    if (rawErr instanceof CommanderError) {
+      // Help and version are "errors" to commander; they have already printed.
+      return rawErr.exitCode === 0 ? 0 : 2;
+    }
+    const err = rawErr instanceof Error ? rawErr : new Error(String(rawErr));
+    const prefix = err instanceof InputError ? 'policy-tracker: ' : 'policy-tracker: error: ';
+    process.stderr.write(`${prefix}${err.message.split('\n')[0]}\n`);
+    if (process.env.POLICY_TRACKER_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv);
