@@ -1,0 +1,250 @@
+/**
+ * Kysely types of the record, one `…Table` per table with its `…Row` / `New…` / `…Update` types.
+ * Column types describe what both backends return once the connection's type parsers are set
+ * (db/connection.ts): `date` → 'YYYY-MM-DD' string, `bigint` and `count(*)` → number,
+ * `timestamptz` → Date, `bytea` → Uint8Array (Buffer on pg), `text[]` → string[], `jsonb` → parsed JSON.
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** Date as 'YYYY-MM-DD'. */
+export type DateString = string;
+/** Instants: read as Date, written as Date or ISO string. */
+export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Id = Generated<number>;
+/** jsonb: any JSON value in and out. */
+export type Json = ColumnType<unknown, string, string>;
+
+export interface SourcesTable {
+  id: Id;
+  location: string;
+  kind: 'url' | 'listing' | 'file';
+  every_seconds: number | null;
+  render: Generated<boolean>;
+  active: Generated<boolean>;
+  etag: string | null;
+  last_modified: string | null;
+  last_fetched_at: Timestamp | null;
+  created_at: DefaultedTimestamp;
+}
+export type SourceRow = Selectable<SourcesTable>;
+export type NewSource = Insertable<SourcesTable>;
+export type SourceUpdate = Updateable<SourcesTable>;
+
+export interface SnapshotsTable {
+  id: Id;
+  source_id: number | null;
+  location: string;
+  sha256: string;
+  content_type: string | null;
+  charset: string | null;
+  published_on: DateString | null;
+  byte_length: number;
+  bytes: Uint8Array;
+  fetched_at: Timestamp;
+}
+export type SnapshotRow = Selectable<SnapshotsTable>;
+export type NewSnapshot = Insertable<SnapshotsTable>;
+export type SnapshotUpdate = Updateable<SnapshotsTable>;
+
+/** Stored status; the status *on a day* is computed by db/status.ts. */
+export type StoredStatus = 'active' | 'repealed';
+
+export interface DocumentsTable {
+  id: Id;
+  identity_key: string;
+  title_key: string;
+  doc_number: string | null;
+  title: string;
+  kind: 'policy' | 'news';
+  issuers: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  signed_on: DateString | null;
+  effective: DateString | null;
+  expires: DateString | null;
+  status: Generated<StoredStatus>;
+  repealed_by: number | null;
+  ended_on: DateString | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+export type DocumentRow = Selectable<DocumentsTable>;
+export type NewDocument = Insertable<DocumentsTable>;
+export type DocumentUpdate = Updateable<DocumentsTable>;
+
+export interface DocumentKeysTable {
+  key: string;
+  document_id: number;
+}
+export type DocumentKeyRow = Selectable<DocumentKeysTable>;
+export type NewDocumentKey = Insertable<DocumentKeysTable>;
+
+export interface VersionsTable {
+  id: Id;
+  document_id: number;
+  seq: number;
+  text_sha256: string;
+  title: string;
+  doc_number: string | null;
+  doc_number_raw: string | null;
+  issuers: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  signed_on: DateString | null;
+  effective: DateString | null;
+  expires: DateString | null;
+  validity_basis: string | null;
+  text: string;
+  notice: Json | null;
+  snapshot_id: number | null;
+  seen_at: Timestamp;
+  created_at: DefaultedTimestamp;
+}
+export type VersionRow = Selectable<VersionsTable>;
+export type NewVersion = Insertable<VersionsTable>;
+export type VersionUpdate = Updateable<VersionsTable>;
+
+export interface VersionSourcesTable {
+  id: Id;
+  version_id: number;
+  location: string;
+  snapshot_id: number | null;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+export type VersionSourceRow = Selectable<VersionSourcesTable>;
+export type NewVersionSource = Insertable<VersionSourcesTable>;
+export type VersionSourceUpdate = Updateable<VersionSourcesTable>;
+
+export type ProvisionLevelColumn =
+  | 'preamble'
+  | 'part'
+  | 'chapter'
+  | 'section'
+  | 'article'
+  | 'item'
+  | 'subitem'
+  | 'point'
+  | 'closing';
+
+export interface ProvisionsTable {
+  id: Id;
+  version_id: number;
+  ord: number;
+  path: string;
+  label: string;
+  level: ProvisionLevelColumn;
+  heading: string | null;
+  text: string;
+}
+export type ProvisionRow = Selectable<ProvisionsTable>;
+export type NewProvision = Insertable<ProvisionsTable>;
+export type ProvisionUpdate = Updateable<ProvisionsTable>;
+
+export interface MeasuresTable {
+  id: Id;
+  version_id: number;
+  ord: number;
+  path: string;
+  kind: 'support' | 'requirement' | 'prohibition' | 'target';
+  starts_on: DateString | null;
+  ends_on: DateString | null;
+  amounts: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  responsible: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  text: string;
+}
+export type MeasureRow = Selectable<MeasuresTable>;
+export type NewMeasure = Insertable<MeasuresTable>;
+export type MeasureUpdate = Updateable<MeasuresTable>;
+
+export type RelationKind = 'repeals' | 'cites';
+
+export interface RelationsTable {
+  id: Id;
+  from_document_id: number;
+  from_version_id: number | null;
+  kind: RelationKind;
+  to_document_id: number | null;
+  to_doc_number: string | null;
+  to_title: string | null;
+  to_title_key: string | null;
+  target_key: string;
+  created_at: DefaultedTimestamp;
+}
+export type RelationRow = Selectable<RelationsTable>;
+export type NewRelation = Insertable<RelationsTable>;
+export type RelationUpdate = Updateable<RelationsTable>;
+
+export type ChangeOp = 'modified' | 'added' | 'deleted' | 'renumbered' | 'moved';
+
+export interface ChangesTable {
+  id: Id;
+  /** The newer version. */
+  version_id: number;
+  prev_version_id: number;
+  ord: number;
+  op: ChangeOp;
+  old_path: string | null;
+  new_path: string | null;
+  similarity: number | null;
+  /** `[{ op: 'equal' | 'delete' | 'insert', text }]`, as in `compare --json`. */
+  diff: Json;
+}
+export type ChangeRow = Selectable<ChangesTable>;
+export type NewChange = Insertable<ChangesTable>;
+export type ChangeUpdate = Updateable<ChangesTable>;
+
+export interface SubscriptionsTable {
+  id: Id;
+  name: string;
+  channel: 'webhook' | 'email';
+  /** Webhook URL or e-mail address. */
+  target: string;
+  /** HMAC secret for signing webhook bodies. */
+  secret: string | null;
+  /** e.g. `{ "issuers": [...], "docNumbers": [...], "kinds": [...], "alertKinds": [...] }`. */
+  filters: ColumnType<unknown, string | undefined, string>;
+  warn_days: Generated<number>;
+  active: Generated<boolean>;
+  created_at: DefaultedTimestamp;
+}
+export type SubscriptionRow = Selectable<SubscriptionsTable>;
+export type NewSubscription = Insertable<SubscriptionsTable>;
+export type SubscriptionUpdate = Updateable<SubscriptionsTable>;
+
+export type AlertKind = 'new_document' | 'revised_provision' | 'repeal' | 'document_expiring' | 'measure_expiring';
+export type AlertStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'skipped';
+
+export interface AlertsTable {
+  id: Id;
+  subscription_id: number;
+  kind: AlertKind;
+  dedupe_key: string;
+  document_id: number | null;
+  version_id: number | null;
+  change_id: number | null;
+  measure_id: number | null;
+  due_on: DateString | null;
+  payload: ColumnType<unknown, string | undefined, string>;
+  status: Generated<AlertStatus>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: DefaultedTimestamp;
+  sent_at: Timestamp | null;
+}
+export type AlertRow = Selectable<AlertsTable>;
+export type NewAlert = Insertable<AlertsTable>;
+export type AlertUpdate = Updateable<AlertsTable>;
+
+/** The whole record, as Kysely sees it. */
+export interface Database {
+  sources: SourcesTable;
+  snapshots: SnapshotsTable;
+  documents: DocumentsTable;
+  document_keys: DocumentKeysTable;
+  versions: VersionsTable;
+  version_sources: VersionSourcesTable;
+  provisions: ProvisionsTable;
+  measures: MeasuresTable;
+  relations: RelationsTable;
+  changes: ChangesTable;
+  subscriptions: SubscriptionsTable;
+  alerts: AlertsTable;
+}
