@@ -37,8 +37,8 @@ export class ProjectMigrationProvider implements MigrationProvider {
  * several processes starting at once migrate once.
  * Returns Kysely's result set `{ error?, results? }` untouched, for callers that report progress.
  */
-export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: new ProjectMigrationProvider() });
+export async function migrateToLatest(db: Kysely<any>, options: { dir?: string } = {}): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: new ProjectMigrationProvider(options.dir) });
   return migrator.migrateToLatest();
 }
 
@@ -46,8 +46,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<MigrationResultS
  * Like {@link migrateToLatest} but fails loudly.
  * @throws MigrationError naming the migration that failed, with the database error as cause.
  */
-export async function migrateOrThrow(db: Kysely<any>): Promise<void> {
-  const { error, results } = await migrateToLatest(db);
+export async function migrateOrThrow(db: Kysely<any>, options: { dir?: string } = {}): Promise<void> {
+  const { error, results } = await migrateToLatest(db, options);
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const what = failed ? `migration ${failed} failed` : 'migrating the database failed';

@@ -127,7 +127,7 @@ async function createPGliteDatabase(): Promise<TestDatabase> {
 }
 
 /** The migrated PGlite data directory as a tarball, built once per migrations hash. */
-async function pgliteTemplate(): Promise<Uint8Array> {
+export async function pgliteTemplate(): Promise<Uint8Array> {
   const hash = await migrationsHash();
   const file = join(tmpdir(), `policy-tracker-pglite-${hash}.tar`);
   const lock = `${file}.lock`;
@@ -169,8 +169,17 @@ async function pgliteTemplate(): Promise<Uint8Array> {
   }
 }
 
-/** Empties every table of the record and restarts the ids (each test starts from nothing). */
+/** Tables of the record, children first. */
+const TABLES = [
+  'alerts', 'subscriptions', 'changes', 'relations', 'measures', 'provisions', 'version_sources',
+  'versions', 'document_keys', 'documents', 'snapshots', 'sources',
+] as const;
+
+/**
+ * Empties every table of the record (each test starts from nothing). One statement of DELETEs:
+ * on these few rows much faster than TRUNCATE, which rewrites files on Postgres.
+ */
 export async function clearDatabase(db: Kysely<Database>): Promise<void> {
-  await sql`truncate table alerts, subscriptions, changes, relations, measures, provisions, version_sources,
-    versions, document_keys, documents, snapshots, sources restart identity cascade`.execute(db);
+  const ctes = TABLES.slice(0, -1).map((t, i) => `d${i} as (delete from ${t})`);
+  await sql.raw(`with ${ctes.join(', ')} delete from ${TABLES[TABLES.length - 1]}`).execute(db);
 }
