@@ -107,7 +107,9 @@ function findAnchors(lines: readonly PageLine[]): Anchor[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
     const t = line.text;
-    if (isNewsSectionHeader(t) && line.blankBefore && (lines[i + 1]?.blankBefore ?? true)) {
+    const standsAlone = line.blankBefore && (lines[i + 1]?.blankBefore ?? true);
+    const headsStory = isHeadlineLike(lines[i + 1]?.text ?? '') && isProse(lines[i + 2]);
+    if (isNewsSectionHeader(t) && (standsAlone || headsStory)) {
       anchors.push({ at: i, type: 'news-section' });
       mode = 'news';
       continue;
@@ -139,9 +141,15 @@ function findAnchors(lines: readonly PageLine[]): Anchor[] {
         continue;
       }
     }
+    // A story starts at a headline: set off by a blank line and not indented (when the page
+    // kept its layout), or right after the previous story's attribution line or the section
+    // header (when it did not). Indented short lines inside a story are its subheadings.
+    const prevText = lines[i - 1]?.text ?? '';
+    const storyBoundary =
+      (line.blankBefore && !line.indented) || isAttributionLine(prevText) || isNewsSectionHeader(prevText);
     if (
       mode === 'news' &&
-      line.blankBefore &&
+      storyBoundary &&
       !line.indented &&
       isHeadlineLike(t) &&
       !isAttributionLine(t) &&
