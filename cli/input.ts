@@ -53,3 +53,15 @@ export function formatBytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
+
+/** Run `fn`, prefixing the message of an {@link InputError} it throws with the file it is about. */
+export function withFileName<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (rawErr) {
+    if (rawErr instanceof InputError && !rawErr.message.includes(path)) {
+      throw new InputError(rawErr.problem, `${path}: ${rawErr.message}`, { cause: rawErr });
+    }
+    throw rawErr;
+  }
+}

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { processBytes } from '../pipeline/index.ts';
 import type { PolicyDocument } from '../pipeline/types.ts';
-import { DEFAULT_MAX_BYTES, readInputFile } from './input.ts';
+import { DEFAULT_MAX_BYTES, readInputFile, withFileName } from './input.ts';
 
 export function registerSegment(program: Command): void {
   program
@@ -13,7 +13,7 @@ export function registerSegment(program: Command): void {
     .option('--max-size <bytes>', 'largest file accepted', (v) => Number.parseInt(v, 10), DEFAULT_MAX_BYTES)
     .action(async (file: string, opts: { json?: boolean; maxSize: number }) => {
       const bytes = await readInputFile(file, opts.maxSize);
-      const page = processBytes(bytes, { fileName: file, maxBytes: opts.maxSize });
+      const page = withFileName(file, () => processBytes(bytes, { fileName: file, maxBytes: opts.maxSize }));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ documents: page.documents.map(toJson) }, null, 2)}\n`);
       } else {
