@@ -43,6 +43,8 @@ export interface DocumentHistory {
     /** sha256 of the text's comparison form. */
     readonly sha256: string;
     readonly signedOn: IsoDate | null;
+    /** Publish date the page showed, when any. */
+    readonly publishedOn: IsoDate | null;
     /** First seen, ISO timestamp. */
     readonly seenAt: string;
     /** URLs or file paths it was seen at, first seen first. */
@@ -237,7 +239,7 @@ export async function documentHistory(db: Kysely<Database>, ref: DocumentRef, op
   const [document] = await summarize(db, [row], on);
   const versions = await db
     .selectFrom('versions')
-    .select(['id', 'seq', 'text_sha256', 'signed_on', 'seen_at', 'effective', 'expires', 'title', 'doc_number'])
+    .select(['id', 'seq', 'text_sha256', 'signed_on', 'published_on', 'seen_at', 'effective', 'expires', 'title', 'doc_number'])
     .where('document_id', '=', row.id)
     .orderBy('seq')
     .execute();
@@ -260,6 +262,7 @@ export async function documentHistory(db: Kysely<Database>, ref: DocumentRef, op
       seq: v.seq,
       sha256: v.text_sha256,
       signedOn: v.signed_on,
+      publishedOn: v.published_on,
       seenAt: toIso(v.seen_at),
       sources: sources.filter((s) => s.version_id === v.id).map((s) => s.location),
       effective: v.effective,

@@ -113,6 +113,7 @@ async function recordInTransaction(
     doc_number_raw: doc.docNumberRaw,
     issuers: [...doc.issuers],
     signed_on: doc.signedOn,
+    published_on: doc.publishedOn ?? null,
     effective: doc.validity.effective,
     expires: doc.validity.expires,
     validity_basis: doc.validity.basis,

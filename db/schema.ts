@@ -88,6 +88,8 @@ export interface VersionsTable {
   doc_number_raw: string | null;
   issuers: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
   signed_on: DateString | null;
+  /** Publish date shown by the page (not the signing date). */
+  published_on: DateString | null;
   effective: DateString | null;
   expires: DateString | null;
   validity_basis: string | null;

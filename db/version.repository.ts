@@ -89,7 +89,7 @@ export async function insertNextVersion(trx: Transaction<Database>, row: Omit<Ne
   const inserted = await trx
     .insertInto('versions')
     .columns([
-      'document_id', 'seq', 'text_sha256', 'title', 'doc_number', 'doc_number_raw', 'issuers', 'signed_on',
+      'document_id', 'seq', 'text_sha256', 'title', 'doc_number', 'doc_number_raw', 'issuers', 'signed_on', 'published_on',
       'effective', 'expires', 'validity_basis', 'text', 'notice', 'snapshot_id', 'seen_at',
     ])
     .expression((eb) =>
@@ -105,6 +105,7 @@ export async function insertNextVersion(trx: Transaction<Database>, row: Omit<Ne
           sql<string | null>`${row.doc_number_raw ?? null}::text`.as('doc_number_raw'),
           sql<string[]>`${row.issuers ?? []}::text[]`.as('issuers'),
           sql<string | null>`${row.signed_on ?? null}::date`.as('signed_on'),
+          sql<string | null>`${row.published_on ?? null}::date`.as('published_on'),
           sql<string | null>`${row.effective ?? null}::date`.as('effective'),
           sql<string | null>`${row.expires ?? null}::date`.as('expires'),
           sql<string | null>`${row.validity_basis ?? null}::text`.as('validity_basis'),

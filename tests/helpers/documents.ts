@@ -36,6 +36,7 @@ export function makeDocument(overrides: Overrides = {}): PolicyDocument {
     text: provisions.map((p) => `${p.label} ${p.text}`).join('\n'),
     notice: null,
     docNumberRaw: null,
+    publishedOn: null,
     ...rest,
     validity: { effective: '2025-12-31', expires: '2030-12-30', basis: null, repeals: [], ...validity },
   };
