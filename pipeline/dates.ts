@@ -56,9 +56,12 @@ function yearValue(s: string): number | null {
   return parseDigitSequence(s.replace(/[○ＯO]/gu, '〇'));
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
 /** Days in `month` (1–12) of `year` (proleptic Gregorian). */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return MONTH_DAYS[month - 1] ?? 0;
 }
 
 function isValidYmd(y: number, m: number, d: number): boolean {
@@ -118,6 +121,19 @@ export function findDateLiterals(text: string): DateLiteral[] {
     if (lit) out.push(lit);
   }
   return out;
+}
+
+/** The same pattern, for reading one literal without iterating. @internal */
+const DATE_ONE_RE = new RegExp(DATE_RE.source, 'u');
+
+/**
+ * The first valid date literal in `text`, or null. Cheaper than {@link findDateLiterals} when one
+ * is enough (validity reads the literal its own pattern has already found).
+ */
+export function firstDateLiteral(text: string): DateLiteral | null {
+  const m = DATE_ONE_RE.exec(text);
+  if (m === null) return null;
+  return literalFromMatch(m) ?? findDateLiterals(text)[0] ?? null;
 }
 
 /**

@@ -8,7 +8,7 @@
  * (`对在2025年5月1日至2027年12月31日发放的…贷款`) and targets (`到2027年底`) are not read as the
  * document's expiry. Unknown stays null.
  */
-import { DATE_PATTERN_SOURCE, addDays, addMonths, endOfMonth, endOfTermMonths, endOfYear, findDateLiterals } from './dates.ts';
+import { DATE_PATTERN_SOURCE, addDays, addMonths, endOfMonth, endOfTermMonths, endOfYear, firstDateLiteral } from './dates.ts';
 import type { DateLiteral } from './dates.ts';
 import { findDocNumbers } from './docnumber.ts';
 import { parseChineseNumber } from './numerals.ts';
@@ -82,8 +82,14 @@ const START_VERB = '(?:正式)?(?:施行|实施|执行|生效|试行)';
 /** The names of a validity period. */
 const TERM_NOUN = '(?:有效期限|有效期|试行期限|试行期|实施期限|执行期限|施行期限)';
 
-/** `自2026年1月1日起施行`, `本办法自2019年2月1日实施`, `2020年1月1日起施行`. Groups: 1 自/从/于, 2 date, 3 起. */
-const EFFECTIVE_DATE_RE = new RegExp(`(自|从|于)?${SP}${DATE}${SP}(起)?${SP}${START_VERB}`, 'gu');
+/**
+ * Where a 年-form date may start. Phrases that open with a date (`自2026年1月1日起施行`,
+ * `2027年12月31日废止`) are read at these anchors with sticky patterns: a pattern that may start
+ * anywhere with an optional 自 costs several times more on long texts.
+ */
+const YEAR_ANCHOR_RE = new RegExp(`(?:[12１２][0-9０-９]{3}|[〇零○ＯO一二三四五六七八九]{4})${SP}年`, 'gu');
+/** At an anchor: `2026年1月1日起施行`, `2019年2月1日实施`. Groups: 1 date, 2 起. */
+const EFFECTIVE_DATE_AT = new RegExp(`${DATE}${SP}(起)?${SP}${START_VERB}`, 'uy');
 /** `自发布之日起施行`, `自印发之日起三十日后施行`. Groups: 1 event, 2 count, 3 unit. */
 const EFFECTIVE_RELATIVE_RE = new RegExp(
   `自${SP}(?:本[\\u4e00-\\u9fff]{1,8}?)?(发布|印发|公布|发文|颁布|签发|下发|发出|公告|通过)之日起${SP}` +
@@ -102,8 +108,11 @@ const EXPIRY_TERM_RE = new RegExp(
   `(?:${TERM_NOUN}${SP}(?:暂定为|定为|为|是)?|试行)${SP}${NUM}${SP}(年|个月|月)`,
   'gu',
 );
-/** `2027年12月31日废止`, `自2028年1月1日起失效`. Groups: 1 自/从/于, 2 date, 3 起. */
-const EXPIRY_CEASE_RE = new RegExp(`(自|从|于)?${SP}${DATE}${SP}(起)?${SP}(?:废止|失效|停止执行|终止执行)`, 'gu');
+/** At an anchor: `2027年12月31日废止`, `2028年1月1日起失效`. Groups: 1 date, 2 起. */
+const EXPIRY_CEASE_AT = new RegExp(`${DATE}${SP}(起)?${SP}(?:废止|失效|停止执行|终止执行)`, 'uy');
+/** Characters a date-led phrase may open with. */
+const DATE_LEAD = new Set(['自', '从', '于']);
+const SPACE = new Set([' ', '\t', '\u00a0', '\u3000']);
 /**
  * Both ends in one phrase: `有效期自2020年1月1日至2024年12月31日`,
  * `自2020年1月1日起至2024年12月31日止施行`. Groups: 1 start, 2 end (first form); 3 start, 4 end (second).
@@ -126,28 +135,31 @@ const SELF_TOKEN =
   '本(?:实施|暂行|试行|工作|行动|若干|管理|补充|专项|配套)?' +
   '(?:办法|规定|通知|措施|方案|意见|细则|条例|法|决定|规则|解释|修正案|计划|指引|标准|制度|公告|政策|规范|目录|清单|指南|纲要|通告|批复|决议|章程|准则|要点|导则|须知|文件)';
 /** A sentence whose subject is the text itself. */
-const SELF_SUBJECT_RE = new RegExp(`^(?:(?:此外|另外|同时)[，,、]?)?${SELF_TOKEN}`, 'u');
+const SELF_SUBJECT_RE = new RegExp(`(?:(?:此外|另外|同时)[，,、]?)?${SELF_TOKEN}`, 'uy');
 /** A weaker subject that usually means the whole text: 上述措施, 以上政策. */
 const WEAK_TOKEN = '(?:以上|上述|前述|此次|本次)[\\u4e00-\\u9fff]{0,6}?(?:政策|措施|规定|标准|办法|意见|方案|条款|调整)';
-const WEAK_SUBJECT_RE = new RegExp(`^${WEAK_TOKEN}`, 'u');
+const WEAK_SUBJECT_RE = new RegExp(WEAK_TOKEN, 'uy');
 /** What may stand between a clause start and its validity phrase: nothing, or the text's own name. */
 const CLAUSE_PREFIX_OK_RE = new RegExp(`^(?:(?:${SELF_TOKEN}|${WEAK_TOKEN})(?:的|之)?(?:正式)?)?(?:并|且|其)?$`, 'u');
 /** The promulgation formula of an order: `现予公布，自2021年5月1日起施行`. */
 const PROMULGATION_RE = /现予(?:公布|发布|印发)|予以公布/u;
 /** A label at the start of a sentence: 第十四条, 七、, （一）, 1. */
 const LABEL_RE =
-  /^[\s\u00a0\u3000]*(?:#+[ \t]*)?(?:第[一二三四五六七八九十百千零〇两0-9０-９]+条(?:之[一二三四五六七八九十]+)?|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|[0-9０-９]+[、.．](?![0-9０-９])|[（(][0-9０-９]+[）)])[\s\u00a0\u3000]*/u;
+  /[\s\u00a0\u3000]*(?:#+[ \t]*)?(?:第[一二三四五六七八九十百千零〇两0-9０-９]+条(?:之[一二三四五六七八九十]+)?|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|[0-9０-９]+[、.．](?![0-9０-９])|[（(][0-9０-９]+[）)])[\s\u00a0\u3000]*/uy;
+/** Indentation before a sentence without a label. */
+const INDENT_RE = /[\s\u00a0\u3000]*/uy;
 /** Words that make a title a citation, not something repealed. */
 const CITE_RE = /根据|依据|按照|依照|参照|遵照|贯彻|落实|对照|参考/u;
 
-/** Sentence ends for validity sentences. */
-const SENTENCE_END = new Set(['。', '！', '？', '\n']);
-/** Clause ends for repeal segments (a sentence, or a part of one cut by ；). */
+/** Sentence ends for validity sentences; repeal segments also end at ；. */
+const BOUNDARY_RE = /[。！？\n；;]/gu;
 const SEGMENT_END = new Set(['。', '！', '？', '\n', '；', ';']);
 /** Clause separators inside a sentence. */
 const CLAUSE_SEP = new Set(['，', ',', '；', ';', '：', ':']);
 /** The longest stretch read backwards from a phrase to find its sentence start. */
 const MAX_SENTENCE = 1500;
+/** The longest clause prefix worth reading: the accepted ones are a few characters (本实施办法). */
+const MAX_PREFIX = 40;
 
 // ---------------------------------------------------------------------------------------------
 // Sentences
@@ -158,34 +170,91 @@ interface Sentence {
   readonly end: number;
   /** Offset of the text after the label. */
   readonly bodyStart: number;
-  readonly body: string;
   readonly tier: 1 | 2 | 0;
 }
 
-function sentenceAt(text: string, pos: number, cache: Map<number, Sentence>): Sentence {
-  let start = pos;
-  const floor = Math.max(0, pos - MAX_SENTENCE);
-  while (start > floor && !SENTENCE_END.has(text[start - 1]!)) start--;
-  const cached = cache.get(start);
+/**
+ * One pass over the text: where sentences and segments end, so that each phrase finds its
+ * sentence by binary search instead of walking the text (no quadratic work on text without 。).
+ */
+interface Scan {
+  readonly text: string;
+  /** Offsets of 。！？ and line breaks. */
+  readonly sentenceEnds: readonly number[];
+  /** The same plus ；/; (repeal segments). */
+  readonly segmentEnds: readonly number[];
+  readonly cache: Map<number, Sentence>;
+}
+
+function scan(text: string): Scan {
+  const sentenceEnds: number[] = [];
+  const segmentEnds: number[] = [];
+  for (const m of text.matchAll(BOUNDARY_RE)) {
+    const i = m.index ?? 0;
+    segmentEnds.push(i);
+    if (m[0] !== '；' && m[0] !== ';') sentenceEnds.push(i);
+  }
+  return { text, sentenceEnds, segmentEnds, cache: new Map() };
+}
+
+/** Index of the first element of sorted `xs` that is >= `pos`. */
+function lowerBound(xs: readonly number[], pos: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Start of the segment (sentence or ；-clause) holding `pos`, or -1 when it is too long to be one. */
+function segmentStart(sc: Scan, pos: number): number {
+  const k = lowerBound(sc.segmentEnds, pos);
+  const start = k > 0 ? sc.segmentEnds[k - 1]! + 1 : 0;
+  return pos - start > MAX_SENTENCE ? -1 : start;
+}
+
+function stickyLength(re: RegExp, text: string, at: number): number {
+  re.lastIndex = at;
+  const m = re.exec(text);
+  return m ? m[0].length : 0;
+}
+
+function sentenceAt(sc: Scan, pos: number): Sentence {
+  const { text } = sc;
+  const k = lowerBound(sc.sentenceEnds, pos);
+  const natural = k > 0 ? sc.sentenceEnds[k - 1]! + 1 : 0;
+  const next = k < sc.sentenceEnds.length ? sc.sentenceEnds[k]! : text.length;
+  // A "sentence" longer than any real one (text without punctuation) is a window, never a clause.
+  const windowed = pos - natural > MAX_SENTENCE || next - pos > MAX_SENTENCE;
+  if (windowed) {
+    const start = Math.max(natural, pos - MAX_SENTENCE);
+    return { start, end: Math.min(next, pos + MAX_SENTENCE), bodyStart: start, tier: 0 };
+  }
+  const cached = sc.cache.get(natural);
   if (cached) return cached;
-  let end = pos;
-  const ceil = Math.min(text.length, pos + MAX_SENTENCE);
-  while (end < ceil && !SENTENCE_END.has(text[end]!)) end++;
-  if (end < text.length && text[end] !== '\n' && SENTENCE_END.has(text[end]!)) end++;
-  const raw = text.slice(start, end);
-  const label = LABEL_RE.exec(raw);
-  const skip = label ? label[0].length : raw.length - raw.trimStart().length;
-  const body = raw.slice(skip).trimEnd();
-  const tier = SELF_SUBJECT_RE.test(body) ? 1 : WEAK_SUBJECT_RE.test(body) || PROMULGATION_RE.test(body) ? 2 : 0;
-  const s: Sentence = { start, end, bodyStart: start + skip, body, tier };
-  cache.set(start, s);
+  const end = next < text.length && text[next] !== '\n' ? next + 1 : next;
+  const skip = stickyLength(LABEL_RE, text, natural) || stickyLength(INDENT_RE, text, natural);
+  const bodyStart = natural + skip;
+  SELF_SUBJECT_RE.lastIndex = bodyStart;
+  WEAK_SUBJECT_RE.lastIndex = bodyStart;
+  const tier = SELF_SUBJECT_RE.test(text)
+    ? 1
+    : WEAK_SUBJECT_RE.test(text) || PROMULGATION_RE.test(text.slice(bodyStart, end))
+      ? 2
+      : 0;
+  const s: Sentence = { start: natural, end, bodyStart, tier };
+  sc.cache.set(natural, s);
   return s;
 }
 
 /** Text between the start of the clause holding `pos` and `pos`, label removed. */
 function clausePrefix(text: string, s: Sentence, pos: number): string {
   let i = pos;
-  while (i > s.bodyStart && !CLAUSE_SEP.has(text[i - 1]!)) i--;
+  const floor = Math.max(s.bodyStart, pos - MAX_PREFIX);
+  while (i > floor && !CLAUSE_SEP.has(text[i - 1]!)) i--;
   return text.slice(i, pos).trim();
 }
 
@@ -225,7 +294,7 @@ interface Phrase {
 }
 
 function literal(raw: string): DateLiteral | null {
-  return findDateLiterals(raw)[0] ?? null;
+  return firstDateLiteral(raw);
 }
 
 /** The last day a date literal stands for: 2030年12月 → 2030-12-31, 2027年 → 2027-12-31. */
@@ -243,25 +312,48 @@ function countValue(s: string): number | null {
 function phraseTier(text: string, s: Sentence, index: number): 0 | 1 | 2 {
   if (s.tier === 0) {
     // A subjectless sentence that opens with the phrase itself (`自2026年1月1日起施行。`).
+    if (index - s.bodyStart > MAX_PREFIX || s.end - s.start > MAX_SENTENCE) return 0;
     const lead = text.slice(s.bodyStart, index).trim();
     return lead === '' || lead === '自' ? 2 : 0;
   }
   return CLAUSE_PREFIX_OK_RE.test(clausePrefix(text, s, index)) ? s.tier : 0;
 }
 
-function collectPhrases(text: string, cache: Map<number, Sentence>): Phrase[] {
+function collectPhrases(sc: Scan): Phrase[] {
+  const { text } = sc;
   const out: Phrase[] = [];
-  const add = (m: RegExpMatchArray, effective: EffectiveSpec | null, expiry: ExpirySpec | null, lead = 0) => {
-    const index = (m.index ?? 0) + lead;
-    const s = sentenceAt(text, index, cache);
-    out.push({ index, raw: m[0].slice(lead), sentence: s, tier: phraseTier(text, s, index), effective, expiry });
+  const addAt = (index: number, end: number, effective: EffectiveSpec | null, expiry: ExpirySpec | null) => {
+    const s = sentenceAt(sc, index);
+    out.push({ index, raw: text.slice(index, end), sentence: s, tier: phraseTier(text, s, index), effective, expiry });
   };
-  const leadingSpace = (m: RegExpMatchArray) => m[0].length - m[0].trimStart().length;
+  const add = (m: RegExpMatchArray, effective: EffectiveSpec | null, expiry: ExpirySpec | null) =>
+    addAt(m.index ?? 0, (m.index ?? 0) + m[0].length, effective, expiry);
 
-  for (const m of text.matchAll(EFFECTIVE_DATE_RE)) {
-    if (m[1] === undefined && m[3] === undefined) continue; // bare `2019年12月30日 施行`: header only
-    const lit = literal(m[2]!);
-    if (lit) add(m, { type: 'date', date: lit.date }, null, leadingSpace(m));
+  for (const a of text.matchAll(YEAR_ANCHOR_RE)) {
+    const at = a.index ?? 0;
+    // 自 / 从 / 于 right before the date (spaces allowed) opens the phrase.
+    let lead = at;
+    while (lead > 0 && SPACE.has(text[lead - 1]!)) lead--;
+    const hasLead = lead > 0 && DATE_LEAD.has(text[lead - 1]!);
+    const start = hasLead ? lead - 1 : at;
+    EFFECTIVE_DATE_AT.lastIndex = at;
+    const e = EFFECTIVE_DATE_AT.exec(text);
+    // A bare `2019年12月30日 施行` (no 自, no 起) is a header line, read by METADATA_RE.
+    if (e && (hasLead || e[2] !== undefined)) {
+      const lit = literal(e[1]!);
+      if (lit) addAt(start, at + e[0].length, { type: 'date', date: lit.date }, null);
+    }
+    EXPIRY_CEASE_AT.lastIndex = at;
+    const c = EXPIRY_CEASE_AT.exec(text);
+    if (c) {
+      const lit = literal(c[1]!);
+      if (!lit) continue;
+      const s = sentenceAt(sc, at);
+      if (clauseAround(text, s, at + c[0].length - 1).includes('《')) continue; // a repeal of another text
+      // 自X起失效: in force until the day before; X废止: drafters mean the last day.
+      const fromStart = hasLead || c[2] !== undefined;
+      addAt(start, at + c[0].length, null, { type: 'ceases', date: fromStart ? addDays(lit.date, -1) : lastDayOf(lit) });
+    }
   }
   for (const m of text.matchAll(EFFECTIVE_RELATIVE_RE)) {
     let offset: { n: number; unit: 'day' | 'month' | 'year' } | null = null;
@@ -283,15 +375,6 @@ function collectPhrases(text: string, cache: Map<number, Sentence>): Phrase[] {
   for (const m of text.matchAll(EXPIRY_TERM_RE)) {
     const n = countValue(m[1]!);
     if (n !== null) add(m, null, { type: 'term', months: m[2] === '年' ? n * 12 : n });
-  }
-  for (const m of text.matchAll(EXPIRY_CEASE_RE)) {
-    const lit = literal(m[2]!);
-    if (!lit) continue;
-    const s = sentenceAt(text, m.index ?? 0, cache);
-    if (clauseAround(text, s, (m.index ?? 0) + m[0].length - 1).includes('《')) continue; // a repeal of another text
-    // 自X起失效: in force until the day before; X废止: drafters mean the last day.
-    const fromStart = m[1] !== undefined || m[3] !== undefined;
-    add(m, null, { type: 'ceases', date: fromStart ? addDays(lit.date, -1) : lastDayOf(lit) }, leadingSpace(m));
   }
   for (const m of text.matchAll(RANGE_RE)) {
     const a = literal(m[1] ?? m[3]!);
@@ -435,6 +518,11 @@ function refsInList(text: string, from: number): RepealedRef[] {
  * A title only cited (`根据《…》`) is not repealed.
  */
 export function findRepeals(text: string): RepealedRef[] {
+  return repealsIn(scan(text));
+}
+
+function repealsIn(sc: Scan): RepealedRef[] {
+  const { text } = sc;
   const out: RepealedRef[] = [];
   const seen = new Set<string>();
   for (const m of text.matchAll(REPEAL_VERB_RE)) {
@@ -442,9 +530,8 @@ export function findRepeals(text: string): RepealedRef[] {
     const endAt = at + m[0].length;
     const next = text[endAt];
     if (next !== undefined && !SEGMENT_END.has(next) && !CLAUSE_SEP.has(next) && !/[\s。]/u.test(next)) continue;
-    let start = at;
-    const floor = Math.max(0, at - MAX_SENTENCE);
-    while (start > floor && !SEGMENT_END.has(text[start - 1]!)) start--;
+    const start = segmentStart(sc, at);
+    if (start < 0) continue;
     const seg = text.slice(start, at);
     let refs = seg.includes('《') || /[〔［[（(【]/u.test(seg) ? refsInSegment(seg) : [];
     if (refs.length === 0 && (next === '：' || next === ':')) refs = refsInList(text, endAt);
@@ -515,8 +602,8 @@ export function analyseValidityWithEvidence(input: ValidityInput): { validity: V
   const { text } = input;
   const signedOn = input.signedOn ?? null;
   const publishedOn = input.publishedOn ?? null;
-  const cache = new Map<number, Sentence>();
-  const phrases = collectPhrases(text, cache).filter((p) => p.tier > 0);
+  const sc = scan(text);
+  const phrases = collectPhrases(sc).filter((p) => p.tier > 0);
 
   // Effective: the last phrase in a sentence about the text itself; weaker sentences only if none.
   const effPhrase =
@@ -591,7 +678,7 @@ export function analyseValidityWithEvidence(input: ValidityInput): { validity: V
   }
 
   return {
-    validity: { effective, expires, basis, repeals: findRepeals(text) },
+    validity: { effective, expires, basis, repeals: repealsIn(sc) },
     evidence: { effective: effSource, expires: expSource, path },
   };
 }
@@ -623,7 +710,7 @@ export function analyseValidity(input: ValidityInput): Validity {
  * it speaks of the text itself. For the measures stage and for review pages.
  */
 export function findValiditySentences(text: string): ValiditySentence[] {
-  const cache = new Map<number, Sentence>();
+  const sc = scan(text);
   const bySentence = new Map<number, { s: Sentence; tier: 1 | 2 | 3; kinds: Set<'effective' | 'expiry' | 'repeal'> }>();
   const note = (s: Sentence, tier: 1 | 2 | 3, kind: 'effective' | 'expiry' | 'repeal') => {
     const e = bySentence.get(s.start) ?? { s, tier, kinds: new Set() };
@@ -631,21 +718,20 @@ export function findValiditySentences(text: string): ValiditySentence[] {
     if (tier < e.tier) e.tier = tier;
     bySentence.set(s.start, e);
   };
-  for (const p of collectPhrases(text, cache)) {
+  for (const p of collectPhrases(sc)) {
     if (p.tier === 0) continue;
     if (p.effective) note(p.sentence, p.tier, 'effective');
     if (p.expiry) note(p.sentence, p.tier, 'expiry');
   }
   for (const m of text.matchAll(REPEAL_VERB_RE)) {
     const at = m.index ?? 0;
-    let start = at;
-    while (start > 0 && !SEGMENT_END.has(text[start - 1]!)) start--;
-    if (refsInSegment(text.slice(start, at)).length === 0) continue;
-    const s = sentenceAt(text, at, cache);
+    const start = segmentStart(sc, at);
+    if (start < 0 || refsInSegment(text.slice(start, at)).length === 0) continue;
+    const s = sentenceAt(sc, at);
     note(s, s.tier === 0 ? 2 : s.tier, 'repeal');
   }
   const meta = metadataEffective(text);
-  if (meta) note(sentenceAt(text, meta.index, cache), 3, 'effective');
+  if (meta) note(sentenceAt(sc, meta.index), 3, 'effective');
   return [...bySentence.values()]
     .sort((a, b) => a.s.start - b.s.start)
     .map((e) => ({ text: sentenceText(text, e.s), index: e.s.bodyStart, tier: e.tier, kinds: [...e.kinds] }));
