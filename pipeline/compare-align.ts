@@ -1,0 +1,239 @@
+/**
+ * Alignment of the units of two versions: which old unit became which new one.
+ *
+ * 1. Anchors: texts that occur exactly once in each version and are equal in comparison form;
+ *    the longest order-preserving chain of them (patience-diff style) is the backbone.
+ * 2. Between two anchors, an order-preserving dynamic programme (Needleman–Wunsch with free
+ *    gaps) pairs the remaining units by similarity (bigram Dice), with a small bonus when the
+ *    numbers agree. Order is the strong prior: only pairs that keep order are made here.
+ * 3. Units still unpaired are paired across the backbone when very similar: moves.
+ * 4. An unpaired old unit whose text is found in what a new unit adds to its partner was merged
+ *    into it; an unpaired new unit whose text is found in what an old unit lost was split from it.
+ */
+import type { CompareUnit } from './compare-units.ts';
+import { bigramProfile, containment, dice, diceBound, minus } from './compare-similarity.ts';
+
+/** Lowest similarity at which two units at matching places are taken for one edited unit. */
+const MATCH_THRESHOLD = 0.3;
+/** Lowest similarity at which two units out of order are taken for one moved unit. */
+const MOVE_THRESHOLD = 0.5;
+/** Shortest text (comparison characters) an out-of-order exact match must have to count as a move. */
+const MIN_EXACT_MOVE = 6;
+/** Bonus to a pair whose numbers agree: decides between near-equal candidates. */
+const SAME_NUMBER_BONUS = 0.02;
+/** Share of a unit's bigrams that must reappear in what its merge/split partner gained or lost. */
+const MERGE_COVERAGE = 0.6;
+/** Smallest unit (bigrams) considered for a merge or split; shorter ones carry too little evidence. */
+const MIN_MERGE_BIGRAMS = 8;
+
+export interface AlignedPair {
+  readonly o: number;
+  readonly n: number;
+  /** Similarity used to align (Dice of bigrams; 1 for equal texts). */
+  readonly score: number;
+  /** False when the pair crosses the order of the rest (a move candidate). */
+  readonly ordered: boolean;
+}
+
+export interface Alignment {
+  readonly pairs: AlignedPair[];
+  /** Old unit → new unit it was merged into (the old unit has no pair of its own). */
+  readonly mergedInto: Map<number, number>;
+  /** New unit → old unit it was split from (the new unit has no pair of its own). */
+  readonly splitFrom: Map<number, number>;
+}
+
+/** Align two unit lists (see the module comment). Pure; cost roughly linear in the unchanged units. */
+export function alignUnits(oldUnits: readonly CompareUnit[], newUnits: readonly CompareUnit[]): Alignment {
+  // Profiles are built on first use: units matched exactly as anchors never need one.
+  const po = lazyProfiles(oldUnits);
+  const pn = lazyProfiles(newUnits);
+  const oPair = new Int32Array(oldUnits.length).fill(-1);
+  const nPair = new Int32Array(newUnits.length).fill(-1);
+  const pairs: AlignedPair[] = [];
+  const link = (o: number, n: number, score: number, ordered: boolean) => {
+    oPair[o] = n;
+    nPair[n] = o;
+    pairs.push({ o, n, score, ordered });
+  };
+
+  // 1. Unique exact matches and their longest increasing chain.
+  const count = new Map<string, [number, number, number, number]>(); // key → [#old, oldIdx, #new, newIdx]
+  oldUnits.forEach((u, i) => {
+    const c = count.get(u.key) ?? [0, -1, 0, -1];
+    c[0]++;
+    c[1] = i;
+    count.set(u.key, c);
+  });
+  newUnits.forEach((u, j) => {
+    const c = count.get(u.key);
+    if (c) {
+      c[2]++;
+      c[3] = j;
+    }
+  });
+  const unique: Array<[number, number]> = [];
+  for (const [key, c] of count) if (c[0] === 1 && c[2] === 1 && key !== '') unique.push([c[1], c[3]]);
+  unique.sort((x, y) => x[1] - y[1]);
+  const chain = longestIncreasing(unique);
+  for (const k of chain) link(unique[k]![0], unique[k]![1], 1, true);
+  const inChain = new Set(chain);
+  unique.forEach(([o, n], k) => {
+    if (!inChain.has(k) && oldUnits[o]!.key.length >= MIN_EXACT_MOVE) link(o, n, 1, false);
+  });
+
+  // 2. Order-preserving pairing between consecutive anchors.
+  const anchors = chain.map((k) => unique[k]!);
+  anchors.push([oldUnits.length, newUnits.length]);
+  let prevO = -1;
+  let prevN = -1;
+  for (const [ao, an] of anchors) {
+    const os: number[] = [];
+    const ns: number[] = [];
+    for (let i = prevO + 1; i < ao; i++) if (oPair[i] === -1) os.push(i);
+    for (let j = prevN + 1; j < an; j++) if (nPair[j] === -1) ns.push(j);
+    if (os.length > 0 && ns.length > 0) {
+      for (const [o, n, s] of pairGap(os, ns, po, pn, oldUnits, newUnits)) link(o, n, s, true);
+    }
+    prevO = ao;
+    prevN = an;
+  }
+
+  // 3. Moves: very similar units left unpaired on both sides, best first.
+  const freeO = [...oldUnits.keys()].filter((i) => oPair[i] === -1);
+  const freeN = [...newUnits.keys()].filter((j) => nPair[j] === -1);
+  const cands: Array<[number, number, number]> = [];
+  for (const o of freeO) {
+    for (const n of freeN) {
+      if (diceBound(oldUnits[o]!.key.length, newUnits[n]!.key.length) < MOVE_THRESHOLD) continue;
+      const s = dice(po(o), pn(n));
+      if (s >= MOVE_THRESHOLD) cands.push([o, n, s]);
+    }
+  }
+  cands.sort((x, y) => y[2] - x[2] || x[1] - y[1]);
+  for (const [o, n, s] of cands) if (oPair[o] === -1 && nPair[n] === -1) link(o, n, s, false);
+
+  // 4. Merges and splits.
+  const mergedInto = new Map<number, number>();
+  const splitFrom = new Map<number, number>();
+  // What each new unit gained over its partner, and what each old unit lost: computed once,
+  // only for edited pairs (an unchanged text gains and loses nothing).
+  const gained = new Map<number, Uint32Array>();
+  const lost = new Map<number, Uint32Array>();
+  const edited = pairs.filter((p) => oldUnits[p.o]!.key !== newUnits[p.n]!.key);
+  for (let o = 0; o < oldUnits.length; o++) {
+    if (oPair[o] !== -1 || po(o).length < MIN_MERGE_BIGRAMS) continue;
+    let best = -1;
+    let bestCov = MERGE_COVERAGE;
+    for (const { o: partner, n } of edited) {
+      let g = gained.get(n);
+      if (g === undefined) gained.set(n, (g = minus(pn(n), po(partner))));
+      const cov = containment(po(o), g);
+      if (cov > bestCov || (cov === bestCov && best >= 0 && Math.abs(n - o) < Math.abs(best - o))) {
+        best = n;
+        bestCov = cov;
+      }
+    }
+    if (best >= 0) mergedInto.set(o, best);
+  }
+  for (let n = 0; n < newUnits.length; n++) {
+    if (nPair[n] !== -1 || pn(n).length < MIN_MERGE_BIGRAMS) continue;
+    let best = -1;
+    let bestCov = MERGE_COVERAGE;
+    for (const { o, n: partner } of edited) {
+      let l = lost.get(o);
+      if (l === undefined) lost.set(o, (l = minus(po(o), pn(partner))));
+      const cov = containment(pn(n), l);
+      if (cov > bestCov) {
+        best = o;
+        bestCov = cov;
+      }
+    }
+    if (best >= 0) splitFrom.set(n, best);
+  }
+
+  pairs.sort((x, y) => x.n - y.n);
+  return { pairs, mergedInto, splitFrom };
+}
+
+/**
+ * Order-preserving pairing of the units of one gap: maximise the sum of similarities over
+ * pairs at or above {@link MATCH_THRESHOLD}; skipping a unit costs nothing.
+ */
+function pairGap(
+  os: readonly number[],
+  ns: readonly number[],
+  po: Profiles,
+  pn: Profiles,
+  oldUnits: readonly CompareUnit[],
+  newUnits: readonly CompareUnit[],
+): Array<[number, number, number]> {
+  const k = os.length;
+  const l = ns.length;
+  const w = new Float64Array(k * l).fill(-1);
+  for (let i = 0; i < k; i++) {
+    const a = po(os[i]!);
+    for (let j = 0; j < l; j++) {
+      const b = pn(ns[j]!);
+      if (diceBound(a.length, b.length) < MATCH_THRESHOLD) continue;
+      const s = dice(a, b);
+      if (s >= MATCH_THRESHOLD) w[i * l + j] = s;
+    }
+  }
+  const score = new Float64Array((k + 1) * (l + 1));
+  const W = l + 1;
+  for (let i = 1; i <= k; i++) {
+    for (let j = 1; j <= l; j++) {
+      let best = Math.max(score[(i - 1) * W + j]!, score[i * W + j - 1]!);
+      const s = w[(i - 1) * l + j - 1]!;
+      if (s >= 0) {
+        const bonus = oldUnits[os[i - 1]!]!.number === newUnits[ns[j - 1]!]!.number ? SAME_NUMBER_BONUS : 0;
+        best = Math.max(best, score[(i - 1) * W + j - 1]! + s + bonus);
+      }
+      score[i * W + j] = best;
+    }
+  }
+  const out: Array<[number, number, number]> = [];
+  let i = k;
+  let j = l;
+  while (i > 0 && j > 0) {
+    const here = score[i * W + j]!;
+    if (here === score[(i - 1) * W + j]) i--;
+    else if (here === score[i * W + j - 1]) j--;
+    else {
+      out.push([os[i - 1]!, ns[j - 1]!, w[(i - 1) * l + j - 1]!]);
+      i--;
+      j--;
+    }
+  }
+  return out.reverse();
+}
+
+type Profiles = (i: number) => Uint32Array;
+
+/** Bigram profiles of the units, each computed when first asked for. */
+function lazyProfiles(units: readonly CompareUnit[]): Profiles {
+  const cache: Array<Uint32Array | undefined> = new Array(units.length);
+  return (i) => (cache[i] ??= bigramProfile(units[i]!.key));
+}
+
+/** Indices (into `seq`) of a longest chain with increasing first elements; `seq` is sorted by second. */
+function longestIncreasing(seq: ReadonlyArray<readonly [number, number]>): number[] {
+  const tails: number[] = []; // index into seq of the smallest tail of each length
+  const prev = new Int32Array(seq.length).fill(-1);
+  for (let k = 0; k < seq.length; k++) {
+    const v = seq[k]![0];
+    let lo = 0;
+    let hi = tails.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (seq[tails[mid]!]![0] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) prev[k] = tails[lo - 1]!;
+    tails[lo] = k;
+  }
+  const out: number[] = [];
+  for (let k = tails.length > 0 ? tails[tails.length - 1]! : -1; k >= 0; k = prev[k]!) out.push(k);
+  return out.reverse();
+}
