@@ -85,7 +85,7 @@ describe('extractText on seed 004 (a gov.cn page saved as Markdown)', () => {
 });
 
 describe('extractText on a corpus law in Markdown', () => {
-  const source = readFileSync('/work/shared/corpus/real/kuaiji-fa/new.md', 'utf8');
+  const source = readFileSync(new URL('../../../shared/corpus/real/kuaiji-fa/new.md', import.meta.url), 'utf8');
   const x = extractText(source, { fileName: 'new.md' });
   const out = lines(x.text);
 

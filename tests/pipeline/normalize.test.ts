@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanLine, comparable, joinBrokenLines, normalizeForCompare } from '../../pipeline/normalize.ts';
 
 const seed = (name: string): string => readFileSync(new URL(`../../seeds/${name}`, import.meta.url), 'utf8');
-const corpus = (path: string): string => readFileSync(`/work/shared/corpus/real/${path}`, 'utf8');
+/** The shared corpus of real texts, next to the checkout (as in segment.test.ts). */
+const corpus = (path: string): string => readFileSync(new URL(`../../../shared/corpus/real/${path}`, import.meta.url), 'utf8');
 const nonEmpty = (text: string): string[] => text.split(/\r?\n/).map(cleanLine).filter((l) => l !== '');
 
 describe('cleanLine', () => {
@@ -201,6 +202,13 @@ describe('joinBrokenLines', () => {
       '下一段。',
     ]);
     expect(out).toEqual(['田轩表示，地方实践为全国未来产业区域布局提供了三点关键经验，一是立足本地资源禀赋。', '下一段。']);
+  });
+
+  it('changes nothing when run again on its own output (segment joins the extracted text again)', () => {
+    for (const name of ['000_df4984a052cb43cf.txt', '001_88d425484b8ca9dd.txt', '002_82c496b701662624.txt', '003_3828fc71092360d9.txt', '004_817478271669fba5.txt']) {
+      const once = joinBrokenLines(seed(name).split('\n'));
+      expect(joinBrokenLines(once)).toEqual(once);
+    }
   });
 
   it('keeps short repeated lines such as flattened table cells', () => {
