@@ -11,7 +11,7 @@
  *    into it; an unpaired new unit whose text is found in what an old unit lost was split from it.
  */
 import type { CompareUnit } from './compare-units.ts';
-import { bigramProfile, containment, dice, diceBound, minus } from './compare-similarity.ts';
+import { bigramProfile, dice, diceBound, minus, overlap } from './compare-similarity.ts';
 
 /** Lowest similarity at which two units at matching places are taken for one edited unit. */
 const MATCH_THRESHOLD = 0.3;
@@ -21,10 +21,17 @@ const MOVE_THRESHOLD = 0.5;
 const MIN_EXACT_MOVE = 6;
 /** Bonus to a pair whose numbers agree: decides between near-equal candidates. */
 const SAME_NUMBER_BONUS = 0.02;
-/** Share of a unit's bigrams that must reappear in what its merge/split partner gained or lost. */
+/**
+ * Share of the smaller of (an unpaired unit, what a partner gained or lost) that the two must
+ * have in common for the unit to count as merged into or split from that partner.
+ */
 const MERGE_COVERAGE = 0.6;
-/** Smallest unit (bigrams) considered for a merge or split; shorter ones carry too little evidence. */
-const MIN_MERGE_BIGRAMS = 8;
+/** Fewest shared bigrams for a merge or split; fewer is too little evidence. */
+const MIN_MERGE_BIGRAMS = 12;
+/** Fewest shared bigrams when only what a piece has beyond the host's partner is compared. */
+const MIN_OWN_BIGRAMS = 8;
+/** Share of the unpaired unit itself that must come from its host (a long new article is not "split" from a phrase). */
+const MIN_PIECE_SHARE = 0.25;
 
 export interface AlignedPair {
   readonly o: number;
@@ -113,47 +120,73 @@ export function alignUnits(oldUnits: readonly CompareUnit[], newUnits: readonly 
   cands.sort((x, y) => y[2] - x[2] || x[1] - y[1]);
   for (const [o, n, s] of cands) if (oPair[o] === -1 && nPair[n] === -1) link(o, n, s, false);
 
-  // 4. Merges and splits.
-  const mergedInto = new Map<number, number>();
-  const splitFrom = new Map<number, number>();
-  // What each new unit gained over its partner, and what each old unit lost: computed once,
-  // only for edited pairs (an unchanged text gains and loses nothing).
-  const gained = new Map<number, Uint32Array>();
-  const lost = new Map<number, Uint32Array>();
+  // 4. Merges and splits. What each edited new unit gained over its partner may hold unpaired
+  // old units (merged into it); what each edited old unit lost may hold unpaired new units
+  // (split out of it, e.g. a paragraph moved out into a new article).
   const edited = pairs.filter((p) => oldUnits[p.o]!.key !== newUnits[p.n]!.key);
-  for (let o = 0; o < oldUnits.length; o++) {
-    if (oPair[o] !== -1 || po(o).length < MIN_MERGE_BIGRAMS) continue;
-    let best = -1;
-    let bestCov = MERGE_COVERAGE;
-    for (const { o: partner, n } of edited) {
-      let g = gained.get(n);
-      if (g === undefined) gained.set(n, (g = minus(pn(n), po(partner))));
-      const cov = containment(po(o), g);
-      if (cov > bestCov || (cov === bestCov && best >= 0 && Math.abs(n - o) < Math.abs(best - o))) {
-        best = n;
-        bestCov = cov;
-      }
-    }
-    if (best >= 0) mergedInto.set(o, best);
+  const freeOld = [...oldUnits.keys()].filter((o) => oPair[o] === -1);
+  const freeNew = [...newUnits.keys()].filter((n) => nPair[n] === -1);
+  const mergedInto = new Map<number, number>();
+  for (const [host, piece] of absorb(
+    edited.map((p) => [p.n, minus(pn(p.n), po(p.o)), po(p.o)] as const),
+    freeOld.map((o) => [o, po(o)] as const),
+  )) {
+    mergedInto.set(piece, host);
   }
-  for (let n = 0; n < newUnits.length; n++) {
-    if (nPair[n] !== -1 || pn(n).length < MIN_MERGE_BIGRAMS) continue;
-    let best = -1;
-    let bestCov = MERGE_COVERAGE;
-    for (const { o, n: partner } of edited) {
-      let l = lost.get(o);
-      if (l === undefined) lost.set(o, (l = minus(po(o), pn(partner))));
-      const cov = containment(pn(n), l);
-      if (cov > bestCov) {
-        best = o;
-        bestCov = cov;
-      }
-    }
-    if (best >= 0) splitFrom.set(n, best);
+  const splitFrom = new Map<number, number>();
+  for (const [host, piece] of absorb(
+    edited.map((p) => [p.o, minus(po(p.o), pn(p.n)), pn(p.n)] as const),
+    freeNew.map((n) => [n, pn(n)] as const),
+  )) {
+    splitFrom.set(piece, host);
   }
 
   pairs.sort((x, y) => x.n - y.n);
   return { pairs, mergedInto, splitFrom };
+}
+
+/**
+ * Greedy assignment of pieces (unpaired units) to hosts. A host is an edited unit: what it
+ * gained over its partner (merges) or lost to it (splits), and the partner's profile. A piece
+ * is compared by what it has beyond the host's partner (two articles merged often shared a
+ * paragraph, which the partner already accounts for). Repeatedly take the best-covered
+ * (host, piece), then remove the piece from the host's rest so that two pieces cannot claim
+ * the same text. Returns [host, piece] pairs.
+ */
+function absorb(
+  hosts: ReadonlyArray<readonly [number, Uint32Array, Uint32Array]>,
+  pieces: ReadonlyArray<readonly [number, Uint32Array]>,
+): Array<[number, number]> {
+  const rest = hosts.map(([, r]) => r);
+  const free = pieces.filter(([, p]) => p.length >= MIN_MERGE_BIGRAMS);
+  const own = new Map<string, Uint32Array>(); // `${host}:${piece}` → piece minus host partner
+  const out: Array<[number, number]> = [];
+  for (;;) {
+    let best: [number, number, number] | null = null; // host slot, piece slot, score
+    for (let h = 0; h < rest.length; h++) {
+      const r = rest[h]!;
+      if (r.length < MIN_OWN_BIGRAMS) continue;
+      for (let k = 0; k < free.length; k++) {
+        const key = `${h}:${free[k]![0]}`;
+        let p = own.get(key);
+        if (p === undefined) own.set(key, (p = minus(free[k]![1], hosts[h]![2])));
+        const score = Math.max(cover(r, free[k]![1], MIN_MERGE_BIGRAMS), cover(r, p, MIN_OWN_BIGRAMS));
+        if (score >= MERGE_COVERAGE && (best === null || score > best[2])) best = [h, k, score];
+      }
+    }
+    if (best === null) return out;
+    const [h, k] = best;
+    out.push([hosts[h]![0], free[k]![0]]);
+    rest[h] = minus(rest[h]!, free[k]![1]);
+    free.splice(k, 1);
+  }
+}
+
+/** How well `rest` covers `piece`: shared / smaller size, or 0 below the evidence floors. */
+function cover(rest: Uint32Array, piece: Uint32Array, minShared: number): number {
+  const ov = overlap(rest, piece);
+  if (ov < minShared || ov < MIN_PIECE_SHARE * piece.length) return 0;
+  return ov / Math.min(rest.length, piece.length);
 }
 
 /**

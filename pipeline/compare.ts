@@ -40,11 +40,11 @@ export interface ProvisionChange {
   readonly newText: string | null;
   /** Set when the unit changed division (chapter, section, or the heading above an item). */
   readonly moved?: { readonly fromParent: string; readonly toParent: string };
-  /** On the surviving unit of a merge: every old path merged into it, its own pair first. */
+  /** On the surviving unit of a merge: every old path merged into it, its own pair included, in old order. */
   readonly mergedFrom?: readonly string[];
   /** On a deleted unit that was merged into another: the new path that holds its text. */
   readonly mergedInto?: string;
-  /** On the old unit of a split: every new path it became, its own pair first. */
+  /** On the old unit of a split: every new path it became, its own pair included, in new order. */
   readonly splitInto?: readonly string[];
   /** On an added unit split out of an old one: the old path it came from. */
   readonly splitFrom?: string;
@@ -77,10 +77,11 @@ export function compareProvisions(oldProvisions: readonly Provision[], newProvis
   const { pairs, mergedInto, splitFrom } = alignUnits(ou, nu);
   const parentOf = parentMapping(ou, nu, pairs, divisionHeadings(oldProvisions), divisionHeadings(newProvisions));
 
-  const mergedFrom = new Map<number, string[]>(); // new index → extra old paths
-  for (const [o, n] of mergedInto) mergedFrom.set(n, [...(mergedFrom.get(n) ?? []), ou[o]!.path]);
-  const splitInto = new Map<number, string[]>(); // old index → extra new paths
-  for (const [n, o] of splitFrom) splitInto.set(o, [...(splitInto.get(o) ?? []), nu[n]!.path]);
+  const mergedFrom = new Map<number, number[]>(); // new index → extra old indices
+  for (const [o, n] of mergedInto) mergedFrom.set(n, [...(mergedFrom.get(n) ?? []), o]);
+  const splitInto = new Map<number, number[]>(); // old index → extra new indices
+  for (const [n, o] of splitFrom) splitInto.set(o, [...(splitInto.get(o) ?? []), n]);
+  const inOrder = (units: readonly CompareUnit[], idx: number[]) => idx.sort((x, y) => x - y).map((i) => units[i]!.path);
 
   const counts = { modified: 0, added: 0, deleted: 0, renumbered: 0, unchanged: 0, moved: 0 };
   const rows: Array<{ at: [number, number]; change: ProvisionChange }> = [];
@@ -94,9 +95,9 @@ export function compareProvisions(oldProvisions: readonly Provision[], newProvis
     const sameText = o.key === n.key;
     const extras: Partial<Record<'mergedFrom' | 'splitInto', string[]>> = {};
     const mf = mergedFrom.get(p.n);
-    if (mf) extras.mergedFrom = [o.path, ...mf];
+    if (mf) extras.mergedFrom = inOrder(ou, [p.o, ...mf]);
     const si = splitInto.get(p.o);
-    if (si) extras.splitInto = [n.path, ...si];
+    if (si) extras.splitInto = inOrder(nu, [p.n, ...si]);
     if (sameText && !movedFrom && o.number === n.number && !mf && !si) {
       counts.unchanged++;
       continue;
@@ -175,7 +176,7 @@ function parentMapping(
     m.set(to, (m.get(to) ?? 0) + 1);
     votes.set(from, m);
   }
-  const best = new Map<string, string>();
+  const best = new Map<string, { to: string; score: number }>();
   for (const [from, m] of votes) {
     let pick = '';
     let score = -1;
@@ -187,13 +188,22 @@ function parentMapping(
         pick = to;
       }
     }
-    best.set(from, pick);
+    best.set(from, { to: pick, score });
   }
+  // One new division continues one old division: when two old ones flow into the same new one
+  // (a chapter dissolved into its neighbour), the weaker one's units have moved.
+  const owner = new Map<string, string>();
+  for (const [from, b] of best) {
+    const cur = owner.get(b.to);
+    if (cur === undefined || best.get(cur)!.score < b.score) owner.set(b.to, from);
+  }
+  const mapped = new Map<string, string>();
+  for (const [from, b] of best) mapped.set(from, owner.get(b.to) === from ? b.to : `${from}\u0000gone`);
   const byHeading = new Map<string, string>();
   for (const [path, h] of newHeadings) if (!byHeading.has(h)) byHeading.set(h, path);
   return (u) => {
-    const mapped = best.get(u.parent);
-    if (mapped !== undefined) return mapped;
+    const to = mapped.get(u.parent);
+    if (to !== undefined) return to;
     const h = oldHeadings.get(u.parent);
     return (h !== undefined ? byHeading.get(h) : undefined) ?? u.parent;
   };
