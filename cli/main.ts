@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../pipeline/errors.ts';
+import { registerCompare } from './compare.command.ts';
 import { registerSegment } from './segment.command.ts';
 
 const program = new Command();
@@ -15,6 +16,7 @@ program
   .exitOverride();
 
 registerSegment(program);
+registerCompare(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
 async function main(argv: string[]): Promise<number> {
