@@ -19,6 +19,10 @@ const MATCH_THRESHOLD = 0.3;
 const MOVE_THRESHOLD = 0.5;
 /** Shortest text (comparison characters) an out-of-order exact match must have to count as a move. */
 const MIN_EXACT_MOVE = 6;
+/** Share of the smaller unit found in the larger for it to count as contained in it. */
+const CONTAINED = 0.75;
+/** Weight of containment as a similarity (a contained unit pairs, but below a real edit). */
+const CONTAINED_WEIGHT = 0.45;
 /** Bonus to a pair whose numbers agree: decides between near-equal candidates. */
 const SAME_NUMBER_BONUS = 0.02;
 /**
@@ -182,6 +186,20 @@ function absorb(
   }
 }
 
+/**
+ * Similarity of two units at matching places: Dice, or — when one text is almost wholly found
+ * in the other (a short article that became one paragraph of a longer one) — a discounted
+ * overlap coefficient, so that the pair is still made.
+ */
+function gapSimilarity(a: Uint32Array, b: Uint32Array): number {
+  const small = Math.min(a.length, b.length);
+  if (small < MIN_MERGE_BIGRAMS) return diceBound(a.length, b.length) < MATCH_THRESHOLD ? 0 : dice(a, b);
+  const ov = overlap(a, b);
+  const d = (2 * ov) / (a.length + b.length);
+  const coef = ov / small;
+  return coef >= CONTAINED ? Math.max(d, CONTAINED_WEIGHT * coef) : d;
+}
+
 /** How well `rest` covers `piece`: shared / smaller size, or 0 below the evidence floors. */
 function cover(rest: Uint32Array, piece: Uint32Array, minShared: number): number {
   const ov = overlap(rest, piece);
@@ -208,8 +226,7 @@ function pairGap(
     const a = po(os[i]!);
     for (let j = 0; j < l; j++) {
       const b = pn(ns[j]!);
-      if (diceBound(a.length, b.length) < MATCH_THRESHOLD) continue;
-      const s = dice(a, b);
+      const s = gapSimilarity(a, b);
       if (s >= MATCH_THRESHOLD) w[i * l + j] = s;
     }
   }
