@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { normalizeDocNumber } from '../pipeline/docnumber.ts';
-import type { PolicyDocument } from '../pipeline/types.ts';
+import type { PolicyDocument, RepealedRef } from '../pipeline/types.ts';
 import { comparable } from './comparable.ts';
 
 export interface DocumentIdentity {
@@ -18,6 +18,8 @@ export interface DocumentIdentity {
   readonly titleKey: string;
   /** Normalized document number, or null. */
   readonly docNumber: string | null;
+  /** Issuers in comparison form, deduplicated and sorted. */
+  readonly issuerKeys: readonly string[];
 }
 
 /** Comparison form of a title: 《》〈〉 and all spaces removed, punctuation width folded. */
@@ -35,9 +37,9 @@ export function identityOf(doc: Pick<PolicyDocument, 'title' | 'docNumber' | 'do
   const raw = doc.docNumber ?? doc.docNumberRaw;
   const docNumber = raw !== null && raw.trim() !== '' ? docNumberKey(raw) : null;
   const tk = titleKey(doc.title);
-  if (docNumber !== null) return { identityKey: `no:${docNumber}`, titleKey: tk, docNumber };
-  const issuers = [...new Set(doc.issuers.map(comparable))].sort().join(',');
-  return { identityKey: `t:${tk}|${issuers}`, titleKey: tk, docNumber: null };
+  const issuerKeys = [...new Set(doc.issuers.map(comparable).filter((i) => i !== ''))].sort();
+  if (docNumber !== null) return { identityKey: `no:${docNumber}`, titleKey: tk, docNumber, issuerKeys };
+  return { identityKey: `t:${tk}|${issuerKeys.join(',')}`, titleKey: tk, docNumber: null, issuerKeys };
 }
 
 /** Hash of a text's comparison form: equal for copies that differ in punctuation width or spacing. */
@@ -48,4 +50,50 @@ export function textHash(text: string): string {
 /** sha256 of raw bytes, hex. */
 export function bytesHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** A repealed document as named in the repealing one, in key form. */
+export interface RepealTarget {
+  readonly docNumber: string | null;
+  readonly title: string | null;
+  readonly titleKey: string | null;
+  /** 'no:<number>' or 't:<title key>': one relation per (repealing document, target). */
+  readonly targetKey: string;
+}
+
+/** Key form of the references in `validity.repeals`; references naming nothing are dropped. */
+export function repealTargets(refs: readonly RepealedRef[]): RepealTarget[] {
+  const out = new Map<string, RepealTarget>();
+  for (const ref of refs) {
+    const docNumber = ref.docNumber && ref.docNumber.trim() !== '' ? docNumberKey(ref.docNumber) : null;
+    const title = ref.title && ref.title.trim() !== '' ? ref.title.trim() : null;
+    const tk = title !== null ? titleKey(title) : null;
+    const targetKey = docNumber !== null ? `no:${docNumber}` : tk ? `t:${tk}` : null;
+    if (targetKey !== null && !out.has(targetKey)) out.set(targetKey, { docNumber, title, titleKey: tk, targetKey });
+  }
+  return [...out.values()];
+}
+
+/**
+ * Names of the advisory locks recording `identity` takes: its identity key, its title, its
+ * number, and the number (else title) of every document it repeals. Two recordings that could
+ * touch the same rows share at least one name.
+ */
+export function lockNames(identity: DocumentIdentity, targets: readonly RepealTarget[]): string[] {
+  return [
+    identity.identityKey,
+    `title:${identity.titleKey}`,
+    ...(identity.docNumber !== null ? [`no:${identity.docNumber}`] : []),
+    ...targets.flatMap((t) => (t.docNumber !== null ? [`no:${t.docNumber}`] : t.titleKey ? [`title:${t.titleKey}`] : [])),
+  ];
+}
+
+/**
+ * Advisory lock ids for `names`: 64 bits of each name's sha256, deduplicated and sorted, so that
+ * every recording takes its locks in the same order and two of them cannot deadlock. A collision
+ * only makes two unrelated recordings wait for each other.
+ */
+export function lockIds(names: readonly string[]): string[] {
+  const ids = [...new Set(names.map((n) => createHash('sha256').update(n, 'utf8').digest().readBigInt64BE(0)))];
+  return ids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String);
 }

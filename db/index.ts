@@ -4,7 +4,16 @@
  */
 export { openDatabase, backendOf, createPGlite, DEFAULT_DATA_DIR, type Backend, type OpenDatabaseOptions } from './connection.ts';
 export { migrateToLatest, migrateOrThrow } from './migrator.ts';
-export { recordDocument, type RecordOutcome, type RecordResult, type SeenAt } from './record.ts';
+export {
+  recordDocument,
+  recordDocuments,
+  RecordError,
+  type RecordOutcome,
+  type RecordResult,
+  type RecordItem,
+  type RecordItemResult,
+  type SeenAt,
+} from './record.ts';
 export { recordSnapshot, findSnapshotBySha, type SnapshotInput } from './snapshot.repository.ts';
 export {
   findDocument,

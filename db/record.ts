@@ -2,24 +2,15 @@
  * Recording one document as the pipeline produced it: document, version, provisions, measures,
  * where it was seen, and repeals — in one transaction, idempotent, safe against other processes
  * recording the same document at the same moment.
+ *
+ * Keys, hashes and lock ids are computed here (db/identity.ts); the rows are written by the SQL
+ * function `pt_record_document` (db/migrations/0003_record_function.ts) in one round trip.
  */
-import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { PolicyDocument } from '../pipeline/types.ts';
 import type { Database } from './schema.ts';
-import { comparable } from './comparable.ts';
-import { InvalidDocumentError } from './errors.ts';
-import { identityOf, textHash, type DocumentIdentity } from './identity.ts';
-import { recordRepeals, repealTargets, resolvePendingRepeals, targetLockKeys } from './relation.repository.ts';
-import {
-  addSighting,
-  findVersionByHash,
-  insertMeasures,
-  insertNextVersion,
-  insertProvisions,
-  touchKnownVersion,
-  type Sighting,
-} from './version.repository.ts';
+import { InvalidDocumentError, coerceError } from './errors.ts';
+import { identityOf, lockIds, lockNames, repealTargets, textHash, type DocumentIdentity } from './identity.ts';
 
 /** `new`: first version of a new document; `revised`: a new version of a known one; `unchanged`: text already recorded. */
 export type RecordOutcome = 'new' | 'revised' | 'unchanged';
@@ -42,6 +33,13 @@ export interface SeenAt {
 }
 
 /**
+ * SQLSTATEs after which recording is tried once more: another transaction inserted the same
+ * key first (23505 unique_violation), or a deadlock was broken (40P01). The second try finds
+ * the other's rows and records `unchanged` or the next version.
+ */
+const RETRY_CODES = new Set(['23505', '40P01']);
+
+/**
  * Records `doc` as seen at `seen.source`.
  *
  * - Identity: the normalized document number, else the title's comparison form + issuers
@@ -49,170 +47,207 @@ export interface SeenAt {
  *   way round) is matched by title when issuers agree, and remembered under both keys.
  * - A version is new only when the comparison form of the text changed; a copy differing in
  *   punctuation width or spacing is `unchanged`, but the place it was seen is still recorded.
- * - A text already recorded is found and its sighting recorded in one statement, without a
- *   write transaction (re-ingesting an unchanged corpus is cheap).
- * - Otherwise one transaction holds advisory locks on the document's keys and the keys of the
- *   documents it repeals, so that two processes recording the same document at once leave one
- *   document and one version; unique constraints back this up.
+ * - A text already recorded is found by key and hash first, before any lock is taken
+ *   (re-ingesting an unchanged corpus is one indexed lookup and one upsert per document).
+ * - Otherwise advisory locks on the document's keys and on the keys of the documents it repeals
+ *   serialise recordings that could touch the same rows: two processes recording the same
+ *   document at once leave one document and one version. Unique constraints back this up.
  * - Repeals in `doc.validity.repeals` become relations; the repealed document, now or when it
  *   arrives later, is marked repealed from this document's effective (else signing) date.
+ * - All of it is one statement, hence one transaction: a failure leaves no row behind.
+ *
+ * @example
+ * const r = await recordDocument(db, doc, { source: 'https://www.gov.cn/…', seenAt: new Date() });
+ * // → { outcome: 'new', documentId: 12, versionId: 31, seq: 1 }
  *
  * @returns the outcome and the ids of the document and of the version the text is.
- * @throws InvalidDocumentError when the document has no title; any database error as is (nothing is written then).
+ * @throws InvalidDocumentError when the document has no title; database errors as they are.
  */
 export async function recordDocument(db: Kysely<Database>, doc: PolicyDocument, seen: SeenAt): Promise<RecordResult> {
   if (doc.title.trim() === '') throw new InvalidDocumentError(`a document seen at ${seen.source} has no title; it cannot be identified`);
   const identity = identityOf(doc);
   const sha = textHash(doc.text);
-  const sighting: Sighting = {
-    location: seen.source,
-    seenAt: seen.seenAt instanceof Date ? seen.seenAt.toISOString() : seen.seenAt,
-    snapshotId: seen.snapshotId ?? null,
-  };
-  const known = await touchKnownVersion(db, identity.identityKey, sha, sighting);
-  if (known) return { outcome: 'unchanged', ...known };
-  return db.transaction().execute((trx) => recordInTransaction(trx, doc, identity, sha, sighting));
+  const [known] = await touchKnownVersions(db, [{ key: identity.identityKey, sha, seen }]);
+  if (known) return known;
+  const payload = JSON.stringify(recordPayload(doc, seen, identity, sha));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { rows } = await sql<{ outcome: RecordOutcome; document_id: number; version_id: number; seq: number }>`
+        select outcome, document_id, version_id, seq from pt_record_document(${payload}::jsonb)`.execute(db);
+      const r = rows[0]!;
+      return { outcome: r.outcome, documentId: Number(r.document_id), versionId: Number(r.version_id), seq: Number(r.seq) };
+    } catch (raw) {
+      const err = coerceError(raw);
+      if (attempt >= 2 || !RETRY_CODES.has(String((err as { code?: unknown }).code))) throw err;
+    }
+  }
 }
 
-/** The slow path of {@link recordDocument}, inside its transaction. @internal */
-async function recordInTransaction(
-  trx: Transaction<Database>,
-  doc: PolicyDocument,
-  identity: DocumentIdentity,
-  sha: string,
-  seen: Sighting,
-): Promise<RecordResult> {
-  const targets = repealTargets(doc.validity.repeals);
-  await lockKeys(trx, [
-    identity.identityKey,
-    `title:${identity.titleKey}`,
-    ...(identity.docNumber !== null ? [`no:${identity.docNumber}`] : []),
-    ...targets.flatMap(targetLockKeys),
-  ]);
+/** Outcome of one item of {@link recordDocuments}: recorded, or failed with nothing written for it. */
+export type RecordItemResult = RecordResult | { readonly outcome: 'failed'; readonly error: Error };
 
-  let documentId = await findDocumentId(trx, doc, identity);
-  let outcome: RecordOutcome;
-  if (documentId === null) {
-    documentId = await insertDocument(trx, doc, identity);
-    outcome = 'new';
-  } else {
-    const existing = await findVersionByHash(trx, documentId, sha);
-    if (existing) {
-      // Another process recorded this text between our first look and the lock.
-      await addSighting(trx, existing.id, seen);
-      return { outcome: 'unchanged', documentId, versionId: existing.id, seq: existing.seq };
-    }
-    outcome = 'revised';
+/** A document and where it was seen, for {@link recordDocuments}. */
+export interface RecordItem {
+  readonly doc: PolicyDocument;
+  readonly seen: SeenAt;
+}
+
+/** A document the database refused; `code` is the SQLSTATE. Nothing was written for it. */
+export class RecordError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = this.constructor.name;
+    this.code = code;
   }
+}
 
-  const version = await insertNextVersion(trx, {
-    document_id: documentId,
-    text_sha256: sha,
-    title: doc.title,
+/** Documents per call of `pt_record_documents`, and the JSON size at which a batch is cut early. */
+const BATCH_DOCUMENTS = 100;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Records many documents: the bulk form of {@link recordDocument}, same rules, far fewer round
+ * trips. Texts already recorded are found and their sightings recorded in one statement; the
+ * others go to the database in batches, each document in its own subtransaction, so a document
+ * the database refuses is rolled back alone and reported as `failed` while the rest are kept.
+ * A batch commits as a whole: if the connection is lost mid-batch, none of it is recorded
+ * (never part of a document).
+ *
+ * @returns one result per item, in order.
+ * @throws only when the database cannot be reached or a whole batch fails.
+ */
+export async function recordDocuments(db: Kysely<Database>, items: readonly RecordItem[]): Promise<RecordItemResult[]> {
+  const results: (RecordItemResult | undefined)[] = new Array(items.length);
+  const prepared: { i: number; identity: DocumentIdentity; sha: string }[] = [];
+  items.forEach(({ doc, seen }, i) => {
+    if (doc.title.trim() === '') {
+      results[i] = { outcome: 'failed', error: new InvalidDocumentError(`a document seen at ${seen.source} has no title; it cannot be identified`) };
+    } else {
+      prepared.push({ i, identity: identityOf(doc), sha: textHash(doc.text) });
+    }
+  });
+  const known = await touchKnownVersions(
+    db,
+    prepared.map((p) => ({ key: p.identity.identityKey, sha: p.sha, seen: items[p.i]!.seen })),
+  );
+  const pending: { i: number; json: string }[] = [];
+  prepared.forEach((p, k) => {
+    const hit = known[k];
+    if (hit) results[p.i] = hit;
+    else pending.push({ i: p.i, json: JSON.stringify(recordPayload(items[p.i]!.doc, items[p.i]!.seen, p.identity, p.sha)) });
+  });
+  for (let start = 0; start < pending.length; ) {
+    let end = start;
+    let bytes = 0;
+    while (end < pending.length && end - start < BATCH_DOCUMENTS && (end === start || bytes + pending[end]!.json.length <= BATCH_BYTES)) {
+      bytes += pending[end]!.json.length;
+      end++;
+    }
+    const batch = pending.slice(start, end);
+    const { rows } = await sql<{
+      ord: number;
+      outcome: RecordOutcome | null;
+      document_id: number | null;
+      version_id: number | null;
+      seq: number | null;
+      error_code: string | null;
+      error_message: string | null;
+    }>`select * from pt_record_documents(${`[${batch.map((b) => b.json).join(',')}]`}::jsonb)`.execute(db);
+    for (const r of rows) {
+      const item = batch[Number(r.ord) - 1]!;
+      results[item.i] =
+        r.outcome !== null
+          ? { outcome: r.outcome, documentId: Number(r.document_id), versionId: Number(r.version_id), seq: Number(r.seq) }
+          : { outcome: 'failed', error: new RecordError(r.error_code ?? 'XX000', r.error_message ?? 'recording failed') };
+    }
+    start = end;
+  }
+  // A document that lost a race for a unique key (another process recorded it in between) is
+  // tried once more on its own: it is then found as recorded.
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r?.outcome === 'failed' && r.error instanceof RecordError && RETRY_CODES.has(r.error.code)) {
+      results[i] = await recordDocument(db, items[i]!.doc, items[i]!.seen).catch((e: unknown) => ({ outcome: 'failed' as const, error: coerceError(e) }));
+    }
+  }
+  return results.map((r, i) => r ?? { outcome: 'failed', error: new Error(`document ${i} was not recorded`) });
+}
+
+/**
+ * The cheap path for texts already recorded: for each item, the version of the document known
+ * under `key` whose text hash is `sha`; in the same statement the sightings are recorded (one
+ * row per version and place; a later sighting at the same place moves `last_seen_at`). Sends
+ * keys, not texts. Items with no such version come back null, with nothing written for them.
+ * @internal
+ */
+async function touchKnownVersions(
+  db: Kysely<Database>,
+  items: readonly { key: string; sha: string; seen: SeenAt }[],
+): Promise<(RecordResult | null)[]> {
+  if (items.length === 0) return [];
+  const { rows } = await sql<{ ord: number; document_id: number; version_id: number; seq: number }>`
+    with input as (
+      select * from unnest(${items.map((i) => i.key)}::text[], ${items.map((i) => i.sha)}::text[],
+                           ${items.map((i) => i.seen.source)}::text[], ${items.map((i) => i.seen.snapshotId ?? null)}::bigint[],
+                           ${items.map((i) => (i.seen.seenAt instanceof Date ? i.seen.seenAt.toISOString() : i.seen.seenAt))}::timestamptz[])
+               with ordinality as i(key, sha, location, snapshot_id, seen_at, ord)
+    ), v as (
+      select i.ord, i.location, i.snapshot_id, i.seen_at, ver.document_id, ver.id as version_id, ver.seq
+        from input i
+        join document_keys k on k.key = i.key
+        join versions ver on ver.document_id = k.document_id and ver.text_sha256 = i.sha
+    ), s as (
+      insert into version_sources as s (version_id, location, snapshot_id, first_seen_at, last_seen_at)
+      select distinct on (version_id, location) version_id, location, snapshot_id, seen_at, seen_at
+        from v order by version_id, location, seen_at desc
+      on conflict (version_id, location) do update
+        set last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
+            snapshot_id = coalesce(excluded.snapshot_id, s.snapshot_id)
+      returning version_id
+    )
+    select ord, document_id, version_id, seq from v`.execute(db);
+  const out: (RecordResult | null)[] = items.map(() => null);
+  for (const r of rows) {
+    out[Number(r.ord) - 1] = { outcome: 'unchanged', documentId: Number(r.document_id), versionId: Number(r.version_id), seq: Number(r.seq) };
+  }
+  return out;
+}
+
+/** The argument of `pt_record_document`: keys, hashes and lock ids computed here, rows as JSON. @internal */
+function recordPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdentity, sha: string): Record<string, unknown> {
+  const targets = repealTargets(doc.validity.repeals);
+  return {
+    identity_key: identity.identityKey,
+    title_key: identity.titleKey,
     doc_number: identity.docNumber,
     doc_number_raw: doc.docNumberRaw,
-    issuers: [...doc.issuers],
+    kind: doc.kind,
+    title: doc.title,
+    issuers: doc.issuers,
+    issuer_keys: identity.issuerKeys,
     signed_on: doc.signedOn,
     published_on: doc.publishedOn ?? null,
     effective: doc.validity.effective,
     expires: doc.validity.expires,
     validity_basis: doc.validity.basis,
     text: doc.text,
-    notice: doc.notice === null ? null : JSON.stringify(doc.notice),
-    snapshot_id: seen.snapshotId,
-    seen_at: seen.seenAt,
-  });
-  await insertProvisions(trx, version.id, doc.provisions);
-  await insertMeasures(trx, version.id, doc.measures);
-  await addSighting(trx, version.id, seen);
-
-  if (outcome === 'revised') {
-    // The document's own columns follow its latest version.
-    await trx
-      .updateTable('documents')
-      .set({
-        title: doc.title,
-        title_key: identity.titleKey,
-        doc_number: sql`coalesce(${identity.docNumber}::text, doc_number)`,
-        kind: doc.kind,
-        issuers: [...doc.issuers],
-        signed_on: doc.signedOn,
-        effective: doc.validity.effective,
-        expires: doc.validity.expires,
-        updated_at: sql`now()`,
-      })
-      .where('id', '=', documentId)
-      .execute();
-  }
-
-  if (targets.length > 0) {
-    await recordRepeals(trx, { documentId, versionId: version.id, endedOn: doc.validity.effective ?? doc.signedOn }, targets);
-  }
-  await resolvePendingRepeals(trx, { documentId, docNumber: identity.docNumber, titleKey: identity.titleKey });
-  return { outcome, documentId, versionId: version.id, seq: version.seq };
-}
-
-/**
- * Takes transaction-scoped advisory locks on `keys`, in a fixed order so that two transactions
- * wanting overlapping sets cannot deadlock. A lock id is 64 bits of the key's sha256; a collision
- * only makes two unrelated recordings wait for each other.
- */
-async function lockKeys(trx: Transaction<Database>, keys: readonly string[]): Promise<void> {
-  const ids = [...new Set(keys.map(lockId))].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // unnest over a function-free scan yields the array's order: the locks are taken in it.
-  await sql`select pg_advisory_xact_lock(k) from unnest(${ids.map(String)}::bigint[]) as k`.execute(trx);
-}
-
-function lockId(key: string): bigint {
-  return createHash('sha256').update(key, 'utf8').digest().readBigInt64BE(0);
-}
-
-/**
- * The recorded document this one is: by its identity key; else, by title (same kind), one
- * document whose number does not contradict this one's and whose issuers overlap (or either
- * has none). A match by title is remembered under this identity key.
- */
-async function findDocumentId(trx: Transaction<Database>, doc: PolicyDocument, identity: DocumentIdentity): Promise<number | null> {
-  const byKey = await trx.selectFrom('document_keys').select('document_id').where('key', '=', identity.identityKey).executeTakeFirst();
-  if (byKey) return byKey.document_id;
-
-  const candidates = await trx
-    .selectFrom('documents')
-    .select(['id', 'doc_number', 'issuers'])
-    .where('title_key', '=', identity.titleKey)
-    .where('kind', '=', doc.kind)
-    .execute();
-  const mine = new Set(doc.issuers.map(comparable));
-  const fitting = candidates.filter(
-    (c) =>
-      (identity.docNumber === null || c.doc_number === null) &&
-      (mine.size === 0 || c.issuers.length === 0 || c.issuers.some((i) => mine.has(comparable(i)))),
-  );
-  if (fitting.length !== 1) return null;
-  const match = fitting[0]!;
-  await trx.insertInto('document_keys').values({ key: identity.identityKey, document_id: match.id }).onConflict((oc) => oc.doNothing()).execute();
-  if (identity.docNumber !== null) {
-    await trx.updateTable('documents').set({ doc_number: identity.docNumber }).where('id', '=', match.id).where('doc_number', 'is', null).execute();
-  }
-  return match.id;
-}
-
-async function insertDocument(trx: Transaction<Database>, doc: PolicyDocument, identity: DocumentIdentity): Promise<number> {
-  const row = await trx
-    .insertInto('documents')
-    .values({
-      identity_key: identity.identityKey,
-      title_key: identity.titleKey,
-      doc_number: identity.docNumber,
-      title: doc.title,
-      kind: doc.kind,
-      issuers: [...doc.issuers],
-      signed_on: doc.signedOn,
-      effective: doc.validity.effective,
-      expires: doc.validity.expires,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  await trx.insertInto('document_keys').values({ key: identity.identityKey, document_id: row.id }).execute();
-  return row.id;
+    text_sha256: sha,
+    notice: doc.notice,
+    location: seen.source,
+    seen_at: seen.seenAt instanceof Date ? seen.seenAt.toISOString() : seen.seenAt,
+    snapshot_id: seen.snapshotId ?? null,
+    lock_ids: lockIds(lockNames(identity, targets)),
+    provisions: doc.provisions.map((p) => ({ path: p.path, label: p.label, level: p.level, heading: p.heading, text: p.text })),
+    measures: doc.measures.map((m) => ({
+      path: m.path,
+      kind: m.kind,
+      starts_on: m.startsOn,
+      ends_on: m.endsOn,
+      amounts: m.amounts,
+      responsible: m.responsible,
+      text: m.text,
+    })),
+    repeals: targets.map((t) => ({ doc_number: t.docNumber, title: t.title, title_key: t.titleKey, target_key: t.targetKey })),
+  };
 }

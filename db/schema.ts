@@ -58,6 +58,8 @@ export interface DocumentsTable {
   title: string;
   kind: 'policy' | 'news';
   issuers: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
+  /** Issuers in comparison form, for matching a number-less repost by title and issuers. */
+  issuer_keys: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
   signed_on: DateString | null;
   effective: DateString | null;
   expires: DateString | null;
@@ -126,8 +128,8 @@ export type ProvisionLevelColumn =
   | 'point'
   | 'closing';
 
+/** Keyed by (version_id, ord). */
 export interface ProvisionsTable {
-  id: Id;
   version_id: number;
   ord: number;
   path: string;

@@ -1,0 +1,210 @@
+/**
+ * bench/ingest: how fast the record takes documents on Postgres. Prints figures; never part of
+ * `npm test`.
+ *
+ *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 4] [--batch 50]
+ *
+ * 1. Builds N document versions from the seed documents (run through the pipeline once): each
+ *    seed policy becomes many documents (own numbers), each seen in up to four versions with
+ *    varied edits (an article edited, inserted, deleted; punctuation-only copies are *not*
+ *    counted as versions).
+ * 2. Records them into a scratch database (created on the server of DATABASE_URL, else
+ *    TEST_DATABASE_URL, and dropped at the end): with `recordDocuments` in batches of B, C
+ *    batches at a time; then, into a second scratch database, with `recordDocument` one
+ *    document per call, C at a time.
+ * 3. In the same run, COPYs the same provision rows into a bare table of the same columns.
+ * 4. Re-ingests the unchanged corpus.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { pipeline as streamPipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pg from 'pg';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+import { from as copyFrom } from 'pg-copy-streams';
+import { getConfig } from '../config.ts';
+import { openDatabase } from '../db/connection.ts';
+import { countRows } from '../db/document.repository.ts';
+import { recordDocument, recordDocuments, type RecordOutcome } from '../db/record.ts';
+import { processText } from '../pipeline/index.ts';
+import type { PolicyDocument, Provision } from '../pipeline/types.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    versions: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '50' },
+  },
+});
+const TOTAL = Number(args.versions);
+const CONCURRENCY = Number(args.concurrency);
+const BATCH = Number(args.batch);
+
+// ---- corpus -------------------------------------------------------------------------------
+
+const seedsDir = join(import.meta.dirname, '..', 'seeds');
+const seeds: PolicyDocument[] = readdirSync(seedsDir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()
+  .flatMap((f) => processText(readFileSync(join(seedsDir, f), 'utf8'), { fileName: f }).documents);
+const bases = seeds.filter((d) => d.provisions.length > 0);
+
+function withProvisions(doc: PolicyDocument, provisions: Provision[]): PolicyDocument {
+  return { ...doc, provisions, text: provisions.map((p) => `${p.label} ${p.text}`).join('\n') };
+}
+
+/** Version `v` (0-based) of generated document `k`. */
+function makeVersion(k: number, v: number): PolicyDocument {
+  const base = bases[k % bases.length]!;
+  const serial = 1000 + k;
+  let provisions = base.provisions.map((p) => ({ ...p }));
+  // Every document differs from its seed (its own number and a marker in the first provision).
+  provisions[0] = { ...provisions[0]!, text: `${provisions[0]!.text}（样本${k}）` };
+  const at = (n: number) => (k + n) % provisions.length;
+  if (v >= 1) provisions[at(1)] = { ...provisions[at(1)]!, text: `${provisions[at(1)]!.text}本条第${v}次修订。` };
+  if (v >= 2) provisions.splice(at(2), 0, { path: `新增${v}`, label: `新增${v}`, level: 'article', text: `新增条款${k}-${v}：加强绩效评价。`, heading: null });
+  if (v >= 3 && provisions.length > 2) provisions = provisions.filter((_, i) => i !== at(3));
+  return {
+    ...withProvisions(base, provisions),
+    title: `${base.title}（样本${k}）`,
+    docNumber: `样规〔2025〕${serial}号`,
+    docNumberRaw: null,
+    validity: { ...base.validity, repeals: [] },
+  };
+}
+
+const VERSIONS_PER_DOCUMENT = 4;
+const documentsNeeded = Math.ceil(TOTAL / VERSIONS_PER_DOCUMENT);
+// Round by round (all first versions, then all second versions…), as a crawler would see them.
+const corpus: PolicyDocument[] = [];
+for (let v = 0; v < VERSIONS_PER_DOCUMENT && corpus.length < TOTAL; v++) {
+  for (let k = 0; k < documentsNeeded && corpus.length < TOTAL; k++) corpus.push(makeVersion(k, v));
+}
+const provisionRows = corpus.reduce((n, d) => n + d.provisions.length, 0);
+
+// ---- scratch database ---------------------------------------------------------------------
+
+const config = getConfig();
+const serverUrl = config.databaseUrl ?? config.testDatabaseUrl;
+const scratch = `pt_bench_${process.pid}`;
+
+async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** Runs `units` (each recording one or more documents) C at a time; returns seconds, outcomes and Node's CPU time. */
+async function runUnits(units: readonly (() => Promise<RecordOutcome[]>)[]) {
+  const outcomes: Record<RecordOutcome | 'failed', number> = { new: 0, revised: 0, unchanged: 0, failed: 0 };
+  let next = 0;
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < units.length) {
+        const unit = units[next++]!;
+        for (const o of await unit()) outcomes[o]++;
+      }
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  return { seconds: (performance.now() - t0) / 1000, outcomes, nodeCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+}
+
+const seenAt = (day: number) => `2026-01-0${day}T00:00:00Z`;
+
+/** The corpus in batches for recordDocuments. */
+function batchedUnits(db: Kysely<Database>, day: number) {
+  const units: (() => Promise<RecordOutcome[]>)[] = [];
+  for (let start = 0; start < corpus.length; start += BATCH) {
+    const items = corpus.slice(start, start + BATCH).map((doc, k) => ({ doc, seen: { source: `bench/${start + k}.txt`, seenAt: seenAt(day) } }));
+    units.push(async () => (await recordDocuments(db, items)).map((r) => (r.outcome === 'failed' ? (console.error(r.error), 'failed' as never) : r.outcome)));
+  }
+  return units;
+}
+
+/** The corpus one document per call. */
+function singleUnits(db: Kysely<Database>, day: number) {
+  return corpus.map((doc, i) => async () => [(await recordDocument(db, doc, { source: `bench/${i}.txt`, seenAt: seenAt(day) })).outcome]);
+}
+
+function copyEscape(v: string | number | null): string {
+  if (v === null) return '\\N';
+  return String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function scratchDatabase(name: string) {
+  await admin((c) => c.query(`drop database if exists "${name}" with (force)`).then(() => c.query(`create database "${name}"`)));
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  return { url: u.toString(), db: await openDatabase({ databaseUrl: u.toString(), poolSize: CONCURRENCY + 1 }) };
+}
+const dropScratch = (name: string) => admin((c) => c.query(`drop database if exists "${name}" with (force)`));
+
+console.log(`corpus: ${corpus.length} document versions of ${documentsNeeded} documents from ${bases.length} seed documents; ${fmt(provisionRows)} provision rows`);
+console.log(`postgres: ${serverUrl.replace(/\/\/[^@]*@/, '//…@')}; concurrency ${CONCURRENCY}, batches of ${BATCH}`);
+const line = (label: string, r: Awaited<ReturnType<typeof runUnits>>, extra = '') =>
+  console.log(`${label.padEnd(34)} ${fmt(corpus.length / r.seconds).padStart(6)} documents/s  (${r.seconds.toFixed(2)} s, node CPU ${r.nodeCpuSeconds.toFixed(2)} s; ${JSON.stringify(r.outcomes)}${extra})`);
+
+const main = await scratchDatabase(scratch);
+try {
+  const first = await runUnits(batchedUnits(main.db, 1));
+  const counts = await countRows(main.db);
+  line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
+
+  // Bare COPY of the same provision rows into a table of the same columns, no keys or indexes.
+  const copyClient = new pg.Client({ connectionString: main.url });
+  await copyClient.connect();
+  let copySeconds: number;
+  try {
+    await copyClient.query('create table bare_provisions (version_id bigint, ord integer, path text, label text, level text, heading text, text text)');
+    const t0 = performance.now();
+    const lines = function* () {
+      let vid = 0;
+      for (const d of corpus) {
+        vid++;
+        let chunk = '';
+        d.provisions.forEach((p, ord) => {
+          chunk += [vid, ord, p.path, p.label, p.level, p.heading, p.text].map(copyEscape).join('\t') + '\n';
+        });
+        yield chunk;
+      }
+    };
+    await streamPipeline(Readable.from(lines()), copyClient.query(copyFrom('copy bare_provisions from stdin')));
+    copySeconds = (performance.now() - t0) / 1000;
+    const copied = Number((await copyClient.query('select count(*) as n from bare_provisions')).rows[0].n);
+    console.log(`${'bare COPY of the provision rows:'.padEnd(34)} ${fmt(corpus.length / copySeconds).padStart(6)} documents/s  (${copySeconds.toFixed(2)} s; ${fmt(copied / copySeconds)} rows/s)`);
+  } finally {
+    await copyClient.end();
+  }
+  console.log(`${'ratio:'.padEnd(34)} ${((copySeconds / first.seconds) * 100).toFixed(0)}% of the bare COPY rate (target ≥ 50%)`);
+
+  const again = await runUnits(batchedUnits(main.db, 2));
+  line('re-ingest unchanged, batches:', again, '; target ≥ 2,000/s');
+  const againSingle = await runUnits(singleUnits(main.db, 3));
+  line('re-ingest unchanged, one by one:', againSingle);
+  const after = await countRows(main.db);
+  if (after.versions !== counts.versions) throw new Error(`re-ingest added versions: ${counts.versions} → ${after.versions}`);
+} finally {
+  await main.db.destroy();
+  await dropScratch(scratch);
+}
+
+const singleName = `${scratch}_single`;
+const single = await scratchDatabase(singleName);
+try {
+  line('ingest, recordDocument one by one:', await runUnits(singleUnits(single.db, 1)));
+} finally {
+  await single.db.destroy();
+  await dropScratch(singleName);
+}
