@@ -266,6 +266,8 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
   let h = 0;
   for (; h < Math.min(lines.length, 60); h++) {
     const t = lines[h]!;
+    // The title repeated under the page title (Markdown laws: `# 标题` … `标题`).
+    if (titleKeyOf(t) === titleKeyOf(seg.title)) continue;
     const num = docNumberLine(t);
     if (num) {
       if (!docNumber) docNumber = num.normalized;
@@ -354,6 +356,10 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
 /** Title with layout spaces tidied: runs collapsed, none around 关于. */
 export function tidyTitle(title: string): string {
   return title.replace(/[\s\u00a0\u3000]+/gu, ' ').replace(/ ?关于 ?/u, '关于').trim();
+}
+
+function titleKeyOf(s: string): string {
+  return s.replace(/[\s\u00a0\u3000《》]+/gu, '').replace(/（/gu, '(').replace(/）/gu, ')');
 }
 
 function dedupe(names: readonly string[]): string[] {

@@ -1,4 +1,5 @@
 /** Test helpers for compare: read a fixture or corpus file through the pure pipeline. */
+import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CompareResult, compareDocuments, compareProvisions, type ProvisionChange } from '../../pipeline/compare.ts';
@@ -6,7 +7,7 @@ import { processText } from '../../pipeline/index.ts';
 import type { PolicyDocument } from '../../pipeline/types.ts';
 
 export const REVISIONS = join(import.meta.dirname, '..', 'fixtures', 'revisions');
-export const CORPUS = '/work/shared/corpus/real';
+export const CORPUS = fileURLToPath(new URL('../../../shared/corpus/real', import.meta.url));
 
 /** The policy documents of one file. */
 export function documentsOf(path: string): PolicyDocument[] {

@@ -10,7 +10,7 @@ import {
 } from '../../pipeline/validity.ts';
 
 const SEED_002 = fileURLToPath(new URL('../../seeds/002_82c496b701662624.txt', import.meta.url));
-const CORPUS = '/work/shared/corpus/real/';
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/real/', import.meta.url));
 const POLICIES = `${CORPUS}policies/`;
 
 /** Lines strictly between the line `from` and the next line `to` (both compared trimmed). */
