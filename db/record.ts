@@ -205,8 +205,12 @@ async function touchKnownVersions(
         set last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
             snapshot_id = coalesce(excluded.snapshot_id, s.snapshot_id)
       returning version_id
+    ), relaxed as (
+      -- Only sightings are written here; losing the last few of them in a crash costs nothing
+      -- (the next ingest records them again), so this statement does not wait for its WAL flush.
+      select set_config('synchronous_commit', 'off', true)
     )
-    select ord, document_id, version_id, seq from v`.execute(db);
+    select ord, document_id, version_id, seq from v, relaxed`.execute(db);
   const out: (RecordResult | null)[] = items.map(() => null);
   for (const r of rows) {
     out[Number(r.ord) - 1] = { outcome: 'unchanged', documentId: Number(r.document_id), versionId: Number(r.version_id), seq: Number(r.seq) };

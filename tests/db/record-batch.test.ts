@@ -49,10 +49,10 @@ describe.each(BACKENDS)('recordDocuments on %s', (backend) => {
       { doc: doc(3), seen: seen('a') },
     ]);
     expect(results.map((r) => r.outcome)).toEqual(['new', 'failed', 'failed', 'new']);
-    const failed = results[1] as { error: RecordError };
+    const failed = results[1] as unknown as { error: RecordError };
     expect(failed.error).toBeInstanceOf(RecordError);
     expect(failed.error.code).toBe('23514');
-    expect((results[2] as { error: Error }).error).toBeInstanceOf(InvalidDocumentError);
+    expect((results[2] as unknown as { error: Error }).error).toBeInstanceOf(InvalidDocumentError);
     expect(await countRows(t.db)).toEqual({ documents: 2, versions: 2, provisions: 6, measures: 0, relations: 0, version_sources: 2 });
   });
 
