@@ -9,11 +9,11 @@ import { ConfigError, getConfig, loadConfig } from '../../config.ts';
 import { createPGlite, openDatabase } from '../../db/connection.ts';
 import { DatabaseBusyError, MigrationError } from '../../db/errors.ts';
 import { migrateOrThrow, migrateToLatest } from '../../db/migrator.ts';
-import { recordDocument } from '../../db/record.ts';
+import { recordDocument, recordDocuments } from '../../db/record.ts';
 import { countRows, listDocuments } from '../../db/document.repository.ts';
 import { recordSnapshot } from '../../db/snapshot.repository.ts';
 import { BACKENDS, clearDatabase, createTestDatabase, pgliteTemplate, type TestDatabase } from '../helpers/database.ts';
-import { makeDocument } from '../helpers/documents.ts';
+import { articles, makeDocument } from '../helpers/documents.ts';
 
 describe('loadConfig', () => {
   it('uses the defaults when nothing is set, and freezes the result', () => {
@@ -170,6 +170,54 @@ describe('a Postgres database that refuses writes', () => {
       expect(await countRows(t.db)).toMatchObject({ documents: 0, versions: 0, provisions: 0, version_sources: 0 });
     } finally {
       await admin.end();
+    }
+  });
+});
+
+describe('a Postgres connection lost while recording', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('postgres');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('leaves no partial document behind', async () => {
+    const recorder = await t.openAnother();
+    const many = articles(Array.from({ length: 15 }, (_, i) => `条文${i}`.repeat(40)));
+    const items = Array.from({ length: 400 }, (_, k) => ({
+      doc: makeDocument({ docNumber: `断规〔2025〕${k}号`, title: `断线测试${k}`, provisions: many, text: `断线测试正文${k}`.repeat(200) }),
+      seen: { source: `f${k}`, seenAt: '2026-01-01T00:00:00Z' },
+    }));
+    const running = recordDocuments(recorder, items).then(
+      () => 'finished',
+      (e: unknown) => (e as Error).message,
+    );
+    const admin = new pg.Client({ connectionString: t.url! });
+    await admin.connect();
+    let killed = false;
+    try {
+      for (let i = 0; i < 400 && !killed; i++) {
+        const r = await admin.query(
+          `select pg_terminate_backend(pid) as ok from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%pt_record_documents%' and state = 'active'`,
+        );
+        killed = r.rows.some((row: { ok: boolean }) => row.ok);
+        if (!killed) await new Promise((res) => setTimeout(res, 2));
+      }
+    } finally {
+      await admin.end();
+    }
+    const outcome = await running;
+    const counts = await countRows(t.db);
+    // Whatever the timing, every document is whole: as many versions as documents, all their provisions.
+    expect(counts.versions).toBe(counts.documents);
+    expect(counts.provisions).toBe(counts.versions * 15);
+    expect(counts.version_sources).toBe(counts.versions);
+    if (killed) {
+      expect(outcome).toMatch(/terminat|Connection/i);
+      expect(counts.documents % 100).toBe(0); // only whole batches
+      expect(counts.documents).toBeLessThan(400);
     }
   });
 });
