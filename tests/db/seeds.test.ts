@@ -4,10 +4,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { processText } from '../../pipeline/index.ts';
+import { processBytes, processText } from '../../pipeline/index.ts';
 import { parseChineseNumber, toChineseNumber } from '../../pipeline/numerals.ts';
 import type { PolicyDocument } from '../../pipeline/types.ts';
-import { recordDocument, type RecordOutcome } from '../../db/record.ts';
+import { recordDocument, recordDocuments, type RecordOutcome } from '../../db/record.ts';
+import { recordSnapshot } from '../../db/snapshot.repository.ts';
 import { countRows, documentHistory, listDocuments } from '../../db/document.repository.ts';
 import { BACKENDS, clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
 import type { Kysely } from 'kysely';
@@ -123,5 +124,27 @@ describe.each(BACKENDS)('the seed corpus on %s', (backend) => {
     await recordDocument(t.db, repealed, { source: 'ndrc/2016-2800.html', seenAt: '2026-01-06T00:00:00Z' });
     const h = await documentHistory(t.db, '发改财金规〔2016〕2800号', { on: '2026-02-01' });
     expect(h.document).toMatchObject({ status: 'repealed', endedOn: '2025-12-31', repealedBy: { docNumber: '发改财金规〔2025〕1753号' } });
+  });
+
+  it('records snapshots and the documents of each file in one batch, as ingest does', async () => {
+    const outcomes: string[] = [];
+    for (const name of files) {
+      const bytes = readFileSync(join(SEEDS, name));
+      const page = processBytes(bytes, { fileName: name });
+      const snap = await recordSnapshot(t.db, { location: `seeds/${name}`, bytes, charset: page.charset, publishedOn: page.publishedOn, fetchedAt: '2026-01-05T00:00:00Z' });
+      const results = await recordDocuments(
+        t.db,
+        page.documents.map((doc) => ({ doc, seen: { source: `seeds/${name}`, seenAt: '2026-01-05T00:00:00Z', snapshotId: snap.id } })),
+      );
+      outcomes.push(...results.map((r) => r.outcome));
+    }
+    expect(outcomes).toHaveLength(documentsInSeeds);
+    expect(outcomes.every((o) => o === 'new')).toBe(true);
+    const counts = await countRows(t.db);
+    expect(counts).toMatchObject({ documents: documentsInSeeds, versions: documentsInSeeds });
+    const snapshots = await t.db.selectFrom('snapshots').select(['location', 'charset']).orderBy('id').execute();
+    expect(snapshots).toHaveLength(files.length);
+    const linked = await t.db.selectFrom('versions').select('snapshot_id').where('snapshot_id', 'is', null).execute();
+    expect(linked).toHaveLength(0);
   });
 });
