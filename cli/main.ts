@@ -4,8 +4,9 @@
  * non-zero exit.
  */
 import { Command, CommanderError } from 'commander';
-import { InputError } from '../pipeline/errors.ts';
 import { registerCompare } from './compare.command.ts';
+import { registerIngest } from './ingest.command.ts';
+import { registerRecordCommands } from './record.command.ts';
 import { registerSegment } from './segment.command.ts';
 
 const program = new Command();
@@ -16,6 +17,8 @@ program
   .exitOverride();
 
 registerSegment(program);
+registerIngest(program);
+registerRecordCommands(program);
 registerCompare(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
@@ -29,8 +32,8 @@ async function main(argv: string[]): Promise<number> {
       return rawErr.exitCode === 0 ? 0 : 2;
     }
     const err = rawErr instanceof Error ? rawErr : new Error(String(rawErr));
-    const prefix = err instanceof InputError ? 'policy-tracker: ' : 'policy-tracker: error: ';
-    process.stderr.write(`${prefix}${err.message.split('\n')[0]}\n`);
+    // Every failure is one line; the stack only on request.
+    process.stderr.write(`policy-tracker: ${err.message.split('\n')[0]}\n`);
     if (process.env.POLICY_TRACKER_DEBUG) process.stderr.write(`${err.stack ?? ''}\n`);
     return 1;
   }

@@ -132,6 +132,19 @@ export async function findDocument(db: Kysely<Database>, ref: DocumentRef): Prom
       .executeTakeFirst();
     if (byNumber) return byNumber;
   }
+  // Part of a number (`1752`, `〔2025〕1752`, `沪府办规`): match inside the recorded numbers.
+  if (/\d/.test(text) && text.length <= 40) {
+    const part = text
+      .replace(/[\s\u3000]+/gu, '')
+      .replace(/[[［(（【]/gu, '〔')
+      .replace(/[\]］)）】]/gu, '〕')
+      .replace(/[\\%_]/g, '\\$&');
+    const byPart = await db.selectFrom('documents').selectAll().where('doc_number', 'like', `%${part}%`).orderBy('id').limit(MAX_CANDIDATES + 1).execute();
+    if (byPart.length === 1) return byPart[0]!;
+    if (byPart.length > 1) {
+      throw new AmbiguousDocumentError(text, byPart.slice(0, MAX_CANDIDATES).map((c) => ({ id: c.id, docNumber: c.doc_number, title: c.title })));
+    }
+  }
   const key = titleKey(text);
   if (key === '') throw new DocumentNotFoundError(text);
   const exact = await db.selectFrom('documents').selectAll().where('title_key', '=', key).orderBy('id').execute();

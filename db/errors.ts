@@ -26,8 +26,9 @@ export class AmbiguousDocumentError extends Error {
   readonly ref: string;
   readonly candidates: readonly { readonly id: number; readonly docNumber: string | null; readonly title: string }[];
   constructor(ref: string, candidates: AmbiguousDocumentError['candidates']) {
-    const list = candidates.map((c) => `  ${c.id}\t${c.docNumber ?? '-'}\t${c.title}`).join('\n');
-    super(`"${ref}" matches ${candidates.length} documents; name one by id or number:\n${list}`);
+    // One line, so the CLI can print it as its one-line error.
+    const list = candidates.map((c) => `#${c.id} ${c.docNumber ? `${c.docNumber} ` : ''}${c.title}`).join('; ');
+    super(`"${ref}" matches ${candidates.length} documents (${list}); name one by id or number`);
     this.name = this.constructor.name;
     this.ref = ref;
     this.candidates = candidates;

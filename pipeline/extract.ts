@@ -60,6 +60,8 @@ export function detectFormat(content: string, hint?: FormatHint): TextFormat {
   const ct = hint?.contentType?.toLowerCase() ?? '';
   if (ct.includes('html')) return 'html';
   if (ct.includes('markdown')) return 'markdown';
+  // A server that says text/plain is believed over a URL ending in .html.
+  if (ct.startsWith('text/plain')) return 'text';
   const name = hint?.fileName ?? '';
   if (HTML_EXT.test(name)) return 'html';
   if (MD_EXT.test(name)) return 'markdown';
