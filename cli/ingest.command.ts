@@ -67,7 +67,8 @@ async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
   const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
   for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
+    // Hidden files and a folder's own README (e.g. the index of seeds/) are not pages.
+    if (e.name.startsWith('.') || /^readme(\.[a-z]+)?$/i.test(e.name)) continue;
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...(await walk(p)));
     else if (e.isFile()) out.push(p);
