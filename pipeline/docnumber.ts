@@ -28,6 +28,8 @@ const BROKEN = new RegExp(`${CODE}${SP}${OPEN}((?:19|20)${DIGIT}{2})(${DIGIT}{1,
 /** Orders: 国务院令第746号, 广州市人民政府令第179号. */
 const ORDER = new RegExp(`([\\u4e00-\\u9fff]{1,16}令)${SP}第${SP}(${DIGIT}{1,5})${SP}号`, 'gu');
 
+const HAS_NUMBER_CHAR = /[〔［[（(【{｛]|令/u;
+
 /** Words that end a sentence fragment before the issuer code and are not part of it. */
 const CODE_PREFIX_NOISE = /^.*?(?:文号|字号|发文|印发|关于|根据|按照|依据|的通知|见|和|及|与|、|为)/u;
 
@@ -41,6 +43,8 @@ function cleanCode(code: string): string {
 /** All document numbers in `text`, in order of appearance. */
 export function findDocNumbers(text: string): DocNumberMatch[] {
   const out: DocNumberMatch[] = [];
+  // Every form has an opening bracket or 令第: skip the regexes on the many lines with neither.
+  if (!HAS_NUMBER_CHAR.test(text)) return out;
   const taken: Array<[number, number]> = [];
   const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && x < b);
   for (const m of text.matchAll(FULL)) {
