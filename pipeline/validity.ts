@@ -10,9 +10,23 @@
  */
 import { DATE_PATTERN_SOURCE, addDays, addMonths, endOfMonth, endOfTermMonths, endOfYear, firstDateLiteral } from './dates.ts';
 import type { DateLiteral } from './dates.ts';
-import { findDocNumbers } from './docnumber.ts';
 import { parseChineseNumber } from './numerals.ts';
+import { REPEAL_VERB_RE, refsInSegment, repealsIn } from './repeals.ts';
+import {
+  CLAUSE_PREFIX_OK_RE,
+  MAX_PREFIX,
+  MAX_SENTENCE,
+  type Scan,
+  type Sentence,
+  clauseAround,
+  clausePrefix,
+  scan,
+  segmentStart,
+  sentenceAt,
+} from './sentences.ts';
 import type { IsoDate, Provision, RepealedRef, Validity } from './types.ts';
+
+export { findRepeals } from './repeals.ts';
 
 /** Input of {@link analyseValidity}. */
 export interface ValidityInput {
@@ -127,145 +141,6 @@ const METADATA_RE = new RegExp(
   `(?:^|\\n)${SP}${DATE}${SP}起?(?:施行|实施|生效)${SP}(?=\\n|$)|(?:施行|实施|生效)日期${SP}[:：]${SP}${DATE}`,
   'gu',
 );
-/** Repeal verbs; must end their clause. */
-const REPEAL_VERB_RE = /(?:同时|同步|一并|予以|即行|自行|自动)?(?:废止|失效|停止执行)|不再执行/gu;
-
-/** Names a text gives itself: 本办法, 本通知, 本实施细则, 本法 … */
-const SELF_TOKEN =
-  '本(?:实施|暂行|试行|工作|行动|若干|管理|补充|专项|配套)?' +
-  '(?:办法|规定|通知|措施|方案|意见|细则|条例|法|决定|规则|解释|修正案|计划|指引|标准|制度|公告|政策|规范|目录|清单|指南|纲要|通告|批复|决议|章程|准则|要点|导则|须知|文件)';
-/** A sentence whose subject is the text itself. */
-const SELF_SUBJECT_RE = new RegExp(`(?:(?:此外|另外|同时)[，,、]?)?${SELF_TOKEN}`, 'uy');
-/** A weaker subject that usually means the whole text: 上述措施, 以上政策. */
-const WEAK_TOKEN = '(?:以上|上述|前述|此次|本次)[\\u4e00-\\u9fff]{0,6}?(?:政策|措施|规定|标准|办法|意见|方案|条款|调整)';
-const WEAK_SUBJECT_RE = new RegExp(WEAK_TOKEN, 'uy');
-/** What may stand between a clause start and its validity phrase: nothing, or the text's own name. */
-const CLAUSE_PREFIX_OK_RE = new RegExp(`^(?:(?:${SELF_TOKEN}|${WEAK_TOKEN})(?:的|之)?(?:正式)?)?(?:并|且|其)?$`, 'u');
-/** The promulgation formula of an order: `现予公布，自2021年5月1日起施行`. */
-const PROMULGATION_RE = /现予(?:公布|发布|印发)|予以公布/u;
-/** A label at the start of a sentence: 第十四条, 七、, （一）, 1. */
-const LABEL_RE =
-  /[\s\u00a0\u3000]*(?:#+[ \t]*)?(?:第[一二三四五六七八九十百千零〇两0-9０-９]+条(?:之[一二三四五六七八九十]+)?|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[）)]|[0-9０-９]+[、.．](?![0-9０-９])|[（(][0-9０-９]+[）)])[\s\u00a0\u3000]*/uy;
-/** Indentation before a sentence without a label. */
-const INDENT_RE = /[\s\u00a0\u3000]*/uy;
-/** Words that make a title a citation, not something repealed. */
-const CITE_RE = /根据|依据|按照|依照|参照|遵照|贯彻|落实|对照|参考/u;
-
-/** Sentence ends for validity sentences; repeal segments also end at ；. */
-const BOUNDARY_RE = /[。！？\n；;]/gu;
-const SEGMENT_END = new Set(['。', '！', '？', '\n', '；', ';']);
-/** Clause separators inside a sentence. */
-const CLAUSE_SEP = new Set(['，', ',', '；', ';', '：', ':']);
-/** The longest stretch read backwards from a phrase to find its sentence start. */
-const MAX_SENTENCE = 1500;
-/** The longest clause prefix worth reading: the accepted ones are a few characters (本实施办法). */
-const MAX_PREFIX = 40;
-
-// ---------------------------------------------------------------------------------------------
-// Sentences
-
-interface Sentence {
-  readonly start: number;
-  /** Exclusive; includes the closing 。 when there is one. */
-  readonly end: number;
-  /** Offset of the text after the label. */
-  readonly bodyStart: number;
-  readonly tier: 1 | 2 | 0;
-}
-
-/**
- * One pass over the text: where sentences and segments end, so that each phrase finds its
- * sentence by binary search instead of walking the text (no quadratic work on text without 。).
- */
-interface Scan {
-  readonly text: string;
-  /** Offsets of 。！？ and line breaks. */
-  readonly sentenceEnds: readonly number[];
-  /** The same plus ；/; (repeal segments). */
-  readonly segmentEnds: readonly number[];
-  readonly cache: Map<number, Sentence>;
-}
-
-function scan(text: string): Scan {
-  const sentenceEnds: number[] = [];
-  const segmentEnds: number[] = [];
-  for (const m of text.matchAll(BOUNDARY_RE)) {
-    const i = m.index ?? 0;
-    segmentEnds.push(i);
-    if (m[0] !== '；' && m[0] !== ';') sentenceEnds.push(i);
-  }
-  return { text, sentenceEnds, segmentEnds, cache: new Map() };
-}
-
-/** Index of the first element of sorted `xs` that is >= `pos`. */
-function lowerBound(xs: readonly number[], pos: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < pos) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Start of the segment (sentence or ；-clause) holding `pos`, or -1 when it is too long to be one. */
-function segmentStart(sc: Scan, pos: number): number {
-  const k = lowerBound(sc.segmentEnds, pos);
-  const start = k > 0 ? sc.segmentEnds[k - 1]! + 1 : 0;
-  return pos - start > MAX_SENTENCE ? -1 : start;
-}
-
-function stickyLength(re: RegExp, text: string, at: number): number {
-  re.lastIndex = at;
-  const m = re.exec(text);
-  return m ? m[0].length : 0;
-}
-
-function sentenceAt(sc: Scan, pos: number): Sentence {
-  const { text } = sc;
-  const k = lowerBound(sc.sentenceEnds, pos);
-  const natural = k > 0 ? sc.sentenceEnds[k - 1]! + 1 : 0;
-  const next = k < sc.sentenceEnds.length ? sc.sentenceEnds[k]! : text.length;
-  // A "sentence" longer than any real one (text without punctuation) is a window, never a clause.
-  const windowed = pos - natural > MAX_SENTENCE || next - pos > MAX_SENTENCE;
-  if (windowed) {
-    const start = Math.max(natural, pos - MAX_SENTENCE);
-    return { start, end: Math.min(next, pos + MAX_SENTENCE), bodyStart: start, tier: 0 };
-  }
-  const cached = sc.cache.get(natural);
-  if (cached) return cached;
-  const end = next < text.length && text[next] !== '\n' ? next + 1 : next;
-  const skip = stickyLength(LABEL_RE, text, natural) || stickyLength(INDENT_RE, text, natural);
-  const bodyStart = natural + skip;
-  SELF_SUBJECT_RE.lastIndex = bodyStart;
-  WEAK_SUBJECT_RE.lastIndex = bodyStart;
-  const tier = SELF_SUBJECT_RE.test(text)
-    ? 1
-    : WEAK_SUBJECT_RE.test(text) || PROMULGATION_RE.test(text.slice(bodyStart, end))
-      ? 2
-      : 0;
-  const s: Sentence = { start: natural, end, bodyStart, tier };
-  sc.cache.set(natural, s);
-  return s;
-}
-
-/** Text between the start of the clause holding `pos` and `pos`, label removed. */
-function clausePrefix(text: string, s: Sentence, pos: number): string {
-  let i = pos;
-  const floor = Math.max(s.bodyStart, pos - MAX_PREFIX);
-  while (i > floor && !CLAUSE_SEP.has(text[i - 1]!)) i--;
-  return text.slice(i, pos).trim();
-}
-
-/** The whole clause holding `pos` (for checks such as "no title in this clause"). */
-function clauseAround(text: string, s: Sentence, pos: number): string {
-  let i = pos;
-  while (i > s.bodyStart && !CLAUSE_SEP.has(text[i - 1]!)) i--;
-  let j = pos;
-  while (j < s.end && !CLAUSE_SEP.has(text[j]!)) j++;
-  return text.slice(i, j);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Phrases
@@ -382,167 +257,6 @@ function collectPhrases(sc: Scan): Phrase[] {
     if (a && b) add(m, { type: 'date', date: a.date }, { type: 'date', lit: b });
   }
   return out.sort((x, y) => x.index - y.index);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Repeals
-
-interface Span {
-  readonly start: number;
-  readonly end: number;
-}
-
-/**
- * A title as written, with each run of spaces (NBSP and U+3000 included, as copied from web pages)
- * made one ASCII space, so that the same title matches wherever it is cited.
- */
-function cleanTitle(s: string): string {
-  return s.replace(/[\s\u00a0\u3000]+/gu, ' ').trim();
-}
-
-/** Top-level 《…》 titles and （…） groups of a segment. */
-function scanBrackets(seg: string): { titles: (Span & { title: string })[]; parens: Span[] } {
-  const titles: (Span & { title: string })[] = [];
-  const parens: Span[] = [];
-  let i = 0;
-  while (i < seg.length) {
-    const c = seg[i]!;
-    if (c === '《') {
-      let depth = 1;
-      let j = i + 1;
-      while (j < seg.length && depth > 0) {
-        if (seg[j] === '《') depth++;
-        else if (seg[j] === '》') depth--;
-        j++;
-      }
-      if (depth !== 0) break;
-      titles.push({ start: i, end: j, title: cleanTitle(seg.slice(i + 1, j - 1)) });
-      i = j;
-    } else if (c === '（' || c === '(') {
-      let depth = 1;
-      let j = i + 1;
-      while (j < seg.length && depth > 0) {
-        const d = seg[j];
-        if (d === '（' || d === '(') depth++;
-        else if (d === '）' || d === ')') depth--;
-        j++;
-      }
-      if (depth !== 0) break;
-      parens.push({ start: i, end: j });
-      i = j;
-    } else i++;
-  }
-  return { titles, parens };
-}
-
-/** `…日原国家质量技术监督局令第51号` → `国家质量技术监督局令第51号` (date residue and 原 dropped). */
-function cleanNumber(seg: string, index: number, normalized: string): string {
-  let n = normalized;
-  if (index > 0 && /[0-9０-９]/u.test(seg[index - 1]!) && /^[年月日]/u.test(n)) n = n.slice(1);
-  return n.replace(/^原(?=.{3})/u, '');
-}
-
-/** Repealed references in the segment `seg` that ends right before a repeal verb. */
-function refsInSegment(seg: string): RepealedRef[] {
-  const { titles, parens } = scanBrackets(seg);
-  const numbers = findDocNumbers(seg);
-  const used = new Set<number>();
-  const out: RepealedRef[] = [];
-  const inside = (pos: number, spans: readonly Span[]) => spans.some((s) => pos >= s.start && pos < s.end);
-  const isCited = (pos: number) => {
-    let i = pos;
-    while (i > 0 && !CLAUSE_SEP.has(seg[i - 1]!)) i--;
-    return CITE_RE.test(seg.slice(i, pos).replace(/《[^》]*》/gu, ''));
-  };
-  for (const [k, t] of titles.entries()) {
-    // Numbers inside the title belong to it.
-    numbers.forEach((n, idx) => n.index >= t.start && n.index < t.end && used.add(idx));
-    if (isCited(t.start) || t.title === '') continue;
-    let docNumber: string | null = null;
-    // (发改财金规〔2016〕2800 号) right after the title.
-    const after = seg.slice(t.end).match(/^[\s\u3000]*/u)![0].length + t.end;
-    const paren = parens.find((p) => p.start === after);
-    if (paren) {
-      numbers.forEach((n, idx) => {
-        if (n.index >= paren.start && n.index < paren.end && !used.has(idx)) {
-          if (docNumber === null) docNumber = n.normalized;
-          used.add(idx);
-        }
-      });
-    }
-    // 2014年2月14日原国家工商行政管理总局令第62号公布的《…》
-    if (docNumber === null) {
-      const prevEnd = k > 0 ? titles[k - 1]!.end : 0;
-      numbers.forEach((n, idx) => {
-        if (used.has(idx) || n.index < prevEnd || n.index >= t.start) return;
-        const between = seg.slice(n.index + n.raw.length, t.start);
-        if (/^[\s\u3000]*(?:公布|发布|印发|颁布|发)的[\s\u3000]*$/u.test(between)) {
-          docNumber = cleanNumber(seg, n.index, n.normalized);
-          used.add(idx);
-        }
-      });
-    }
-    out.push({ title: t.title, docNumber });
-  }
-  // Texts named only by number (穗府办〔2019〕13号文同时废止).
-  numbers.forEach((n, idx) => {
-    if (used.has(idx) || inside(n.index, titles) || isCited(n.index)) return;
-    out.push({ title: null, docNumber: cleanNumber(seg, n.index, n.normalized) });
-  });
-  return out;
-}
-
-/** Titles listed on the lines after `…同时废止：`. */
-function refsInList(text: string, from: number): RepealedRef[] {
-  const out: RepealedRef[] = [];
-  let pos = text.indexOf('\n', from);
-  while (pos !== -1 && out.length < 500) {
-    const next = text.indexOf('\n', pos + 1);
-    const line = text.slice(pos + 1, next === -1 ? text.length : next);
-    if (line.trim() === '') {
-      if (next === -1) break;
-      pos = next;
-      continue;
-    }
-    const refs = line.includes('《') ? refsInSegment(line) : [];
-    if (refs.length === 0) break;
-    out.push(...refs);
-    pos = next;
-  }
-  return out;
-}
-
-/**
- * Documents repealed by `text`: each `…同时废止` / `同步废止` / `不再执行` / `停止执行` / `同时失效`
- * clause that names other texts by title (《…》, inner 〈〉 kept) and/or document number.
- * A title only cited (`根据《…》`) is not repealed.
- */
-export function findRepeals(text: string): RepealedRef[] {
-  return repealsIn(scan(text));
-}
-
-function repealsIn(sc: Scan): RepealedRef[] {
-  const { text } = sc;
-  const out: RepealedRef[] = [];
-  const seen = new Set<string>();
-  for (const m of text.matchAll(REPEAL_VERB_RE)) {
-    const at = m.index ?? 0;
-    const endAt = at + m[0].length;
-    const next = text[endAt];
-    if (next !== undefined && !SEGMENT_END.has(next) && !CLAUSE_SEP.has(next) && !/[\s。]/u.test(next)) continue;
-    const start = segmentStart(sc, at);
-    if (start < 0) continue;
-    const seg = text.slice(start, at);
-    let refs = seg.includes('《') || /[〔［[（(【]/u.test(seg) ? refsInSegment(seg) : [];
-    if (refs.length === 0 && (next === '：' || next === ':')) refs = refsInList(text, endAt);
-    for (const r of refs) {
-      const key = `${r.title ?? ''}\u0000${r.docNumber ?? ''}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push(r);
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
