@@ -9,6 +9,7 @@ import { segmentDocument } from './segment.ts';
 import { splitPage } from './split.ts';
 import type { PolicyDocument, Validity } from './types.ts';
 import { analyseValidity } from './validity.ts';
+import { extractMeasures } from './measures.ts';
 
 export interface PageHint {
   /** `text/html; charset=gbk`, `text/markdown`… when known. */
@@ -55,7 +56,7 @@ export function processText(content: string, hint: PageHint = {}): ProcessedPage
       kind: doc.kind,
       provisions: doc.provisions,
       validity,
-      measures: [],
+      measures: doc.kind === 'policy' ? extractMeasures(doc.provisions, { effective: validity.effective, expires: validity.expires, signedOn: doc.signedOn }) : [],
       text: doc.text,
       notice: doc.notice,
       docNumberRaw: doc.docNumberRaw,
