@@ -9,6 +9,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { type Database, recordDocument, recordSnapshot, type RecordOutcome } from '../db/index.ts';
+import { recordChanges } from '../db/changes.repository.ts';
 import { processBytes } from '../pipeline/index.ts';
 import { fetchPage } from '../workers/http-fetch.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
@@ -109,6 +110,9 @@ export async function ingestOne(db: Kysely<Database>, source: string, maxBytes =
     const base = { title: doc.title, docNumber: doc.docNumber, kind: doc.kind };
     try {
       const r = await recordDocument(db, doc, { source: location, seenAt, snapshotId });
+      // What changed against the version before. The version is recorded either way: should
+      // this fail, `diff` and `history` compute and record the changes when first asked.
+      if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
       documents.push({ ...base, outcome: r.outcome, documentId: r.documentId, seq: r.seq, error: null });
     } catch (raw) {
       documents.push({ ...base, outcome: 'failed', documentId: null, seq: null, error: `${source}: «${doc.title}»: ${oneLine(raw)}` });

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerCompare } from './compare.command.ts';
+import { registerDiff } from './diff.command.ts';
 import { registerIngest } from './ingest.command.ts';
 import { registerRecordCommands } from './record.command.ts';
 import { registerSegment } from './segment.command.ts';
@@ -20,6 +21,7 @@ registerSegment(program);
 registerIngest(program);
 registerRecordCommands(program);
 registerCompare(program);
+registerDiff(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
 async function main(argv: string[]): Promise<number> {

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { documentHistory, listDocuments, migrateToLatest, textInForce, type DocumentSummary } from '../db/index.ts';
+import { changesLine } from '../pipeline/render-diff.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, dayOf, withDatabase } from './database.ts';
 
 /** Status words as a Chinese reader expects them. */
@@ -87,6 +88,7 @@ export function registerRecordCommands(program: Command): void {
           process.stdout.write(
             `  第${v.seq}版  成文 ${v.signedOn ?? '—'}  施行 ${v.effective ?? '—'}  失效 ${v.expires ?? '—'}  首见 ${v.seenAt.slice(0, 19).replace('T', ' ')}  ${v.sha256.slice(0, 12)}\n`,
           );
+          if (v.changedProvisions !== null) process.stdout.write(`      ${changesLine(v.changedProvisions)}\n`);
           for (const s of v.sources) process.stdout.write(`      ${s}\n`);
         }
       });

@@ -7,6 +7,7 @@ import { sql, type Kysely } from 'kysely';
 import { normalizeDocNumber } from '../pipeline/docnumber.ts';
 import type { IsoDate, ProvisionLevel } from '../pipeline/types.ts';
 import type { Database, DocumentRow } from './schema.ts';
+import { changeCounts, changesOfVersions, type ChangeCounts, type ChangedProvision } from './changes.repository.ts';
 import { AmbiguousDocumentError, DocumentNotFoundError } from './errors.ts';
 import { titleKey } from './identity.ts';
 import { chinaDate, statusOn, type DocumentStatus } from './status.ts';
@@ -53,6 +54,10 @@ export interface DocumentHistory {
     readonly expires: IsoDate | null;
     readonly title: string;
     readonly docNumber: string | null;
+    /** What changed against the version before (counts per op); null for the first version. */
+    readonly changes: ChangeCounts | null;
+    /** The changed provisions in `compare --json` order (renumbered ones included); null for the first version. */
+    readonly changedProvisions: readonly ChangedProvision[] | null;
   }[];
 }
 
@@ -269,6 +274,11 @@ export async function documentHistory(db: Kysely<Database>, ref: DocumentRef, op
         .orderBy('id')
         .execute()
     : [];
+  // Changes recorded before this feature, or lost to a crash, are computed and recorded here.
+  const changes = await changesOfVersions(
+    db,
+    versions.filter((v) => v.seq > 1).map((v) => v.id),
+  );
   return {
     document: document!,
     versions: versions.map((v) => ({
@@ -282,6 +292,8 @@ export async function documentHistory(db: Kysely<Database>, ref: DocumentRef, op
       expires: v.expires,
       title: v.title,
       docNumber: v.doc_number,
+      changes: changes.has(v.id) ? changeCounts(changes.get(v.id)!.summary) : null,
+      changedProvisions: changes.get(v.id)?.provisions ?? null,
     })),
   };
 }

@@ -190,10 +190,23 @@ export interface ChangesTable {
   similarity: number | null;
   /** `[{ op: 'equal' | 'delete' | 'insert', text }]`, as in `compare --json`. */
   diff: Json;
+  /** The change's extension fields (`oldLabel`, `newText`, `moved`, `mergedFrom`, …); 0007. */
+  detail: ColumnType<unknown, string | undefined, string>;
 }
 export type ChangeRow = Selectable<ChangesTable>;
 export type NewChange = Insertable<ChangesTable>;
 export type ChangeUpdate = Updateable<ChangesTable>;
+
+/** One row per version whose changes against the previous version are recorded (0007). */
+export interface VersionComparisonsTable {
+  version_id: number;
+  prev_version_id: number;
+  /** `{ modified, added, deleted, renumbered, unchanged, moved }`, as in `compare --json`. */
+  summary: Json;
+  compared_at: DefaultedTimestamp;
+}
+export type VersionComparisonRow = Selectable<VersionComparisonsTable>;
+export type NewVersionComparison = Insertable<VersionComparisonsTable>;
 
 export interface SubscriptionsTable {
   id: Id;
@@ -249,6 +262,7 @@ export interface Database {
   measures: MeasuresTable;
   relations: RelationsTable;
   changes: ChangesTable;
+  version_comparisons: VersionComparisonsTable;
   subscriptions: SubscriptionsTable;
   alerts: AlertsTable;
 }

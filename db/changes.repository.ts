@@ -1,0 +1,203 @@
+/**
+ * The changes between versions of a document: recorded once per version against the version
+ * before it (`changes` rows plus one `version_comparisons` row), read back in the shape of
+ * `compare --json`, and computed on demand between any two versions.
+ *
+ * @example
+ * const r = await recordChanges(db, versionId); // → { kind: 'recorded', changes: 14 }
+ * await recordChanges(db, versionId);           // → { kind: 'exists' } (nothing written)
+ */
+import type { Kysely } from 'kysely';
+import { compareProvisions, type ChangeOp, type CompareResult, type CompareSummary, type DiffSpan, type ProvisionChange } from '../pipeline/compare.ts';
+import type { Provision } from '../pipeline/types.ts';
+import type { Database } from './schema.ts';
+
+/** Change rows per INSERT: 10 columns each, far below the 65,535 bind parameters of one statement. */
+const INSERT_BATCH = 500;
+
+/** What {@link recordChanges} did. */
+export type RecordChangesOutcome =
+  /** The version is the first of its document (or the one before it is gone): nothing to compare. */
+  | { readonly kind: 'first' }
+  /** Compared and written now. */
+  | { readonly kind: 'recorded'; readonly changes: number; readonly summary: CompareSummary }
+  /** Already recorded (by an earlier run or by another process at the same time): nothing written. */
+  | { readonly kind: 'exists' };
+
+/** Per-version counts shown by `history --json` (contract extension). */
+export interface ChangeCounts {
+  readonly modified: number;
+  readonly added: number;
+  readonly deleted: number;
+  readonly renumbered: number;
+  readonly moved: number;
+}
+
+/** Which provision a change touches, for one-line listings. */
+export interface ChangedProvision {
+  readonly op: ChangeOp;
+  readonly old: string | null;
+  readonly new: string | null;
+}
+
+interface VersionRef {
+  readonly id: number;
+  readonly documentId: number;
+  readonly seq: number;
+}
+
+async function versionRef(db: Kysely<Database>, versionId: number): Promise<VersionRef | null> {
+  const v = await db.selectFrom('versions').select(['id', 'document_id', 'seq']).where('id', '=', versionId).executeTakeFirst();
+  return v ? { id: v.id, documentId: v.document_id, seq: v.seq } : null;
+}
+
+async function previousVersion(db: Kysely<Database>, v: VersionRef): Promise<VersionRef | null> {
+  if (v.seq <= 1) return null;
+  const p = await db
+    .selectFrom('versions')
+    .select(['id', 'document_id', 'seq'])
+    .where('document_id', '=', v.documentId)
+    .where('seq', '=', v.seq - 1)
+    .executeTakeFirst();
+  return p ? { id: p.id, documentId: p.document_id, seq: p.seq } : null;
+}
+
+/** The provisions of one version, in document order. */
+export async function versionProvisions(db: Kysely<Database>, versionId: number): Promise<Provision[]> {
+  return db.selectFrom('provisions').select(['path', 'label', 'level', 'heading', 'text']).where('version_id', '=', versionId).orderBy('ord').execute();
+}
+
+/** Compares two stored versions directly (any two, in either order). Pure apart from the reads. */
+export async function compareStoredVersions(db: Kysely<Database>, fromVersionId: number, toVersionId: number): Promise<CompareResult> {
+  const [from, to] = await Promise.all([versionProvisions(db, fromVersionId), versionProvisions(db, toVersionId)]);
+  return compareProvisions(from, to);
+}
+
+/** The extension fields of a change, stored in `changes.detail`. */
+function detailOf(c: ProvisionChange): Record<string, unknown> {
+  const { op: _op, old: _old, new: _new, similarity: _s, diff: _d, ...rest } = c;
+  return rest;
+}
+
+/**
+ * Records the changes of version `versionId` against the version before it (seq − 1 of the same
+ * document): one `changes` row per change, `ord` = its position in `compare --json`, and one
+ * `version_comparisons` row with the summary. Idempotent and safe when two processes run it at
+ * once: the comparison row is inserted first with ON CONFLICT DO NOTHING, so the second writer
+ * waits for the first to commit and then writes nothing; the change rows are written in the same
+ * transaction (ON CONFLICT DO NOTHING too).
+ */
+export async function recordChanges(db: Kysely<Database>, versionId: number): Promise<RecordChangesOutcome> {
+  const v = await versionRef(db, versionId);
+  if (v === null) throw new Error(`version ${versionId} is not recorded`);
+  const prev = await previousVersion(db, v);
+  if (prev === null) return { kind: 'first' };
+  const done = await db.selectFrom('version_comparisons').select('version_id').where('version_id', '=', v.id).executeTakeFirst();
+  if (done) return { kind: 'exists' };
+  const { changes, summary } = await compareStoredVersions(db, prev.id, v.id);
+  return db.transaction().execute(async (trx) => {
+    const claimed = await trx
+      .insertInto('version_comparisons')
+      .values({ version_id: v.id, prev_version_id: prev.id, summary: JSON.stringify(summary) })
+      .onConflict((oc) => oc.column('version_id').doNothing())
+      .returning('version_id')
+      .executeTakeFirst();
+    if (!claimed) return { kind: 'exists' } as const;
+    const rows = changes.map((c, ord) => ({
+      version_id: v.id,
+      prev_version_id: prev.id,
+      ord,
+      op: c.op,
+      old_path: c.old,
+      new_path: c.new,
+      similarity: c.similarity,
+      diff: JSON.stringify(c.diff),
+      detail: JSON.stringify(detailOf(c)),
+    }));
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await trx
+        .insertInto('changes')
+        .values(rows.slice(i, i + INSERT_BATCH))
+        .onConflict((oc) => oc.columns(['version_id', 'ord']).doNothing())
+        .execute();
+    }
+    return { kind: 'recorded', changes: rows.length, summary } as const;
+  });
+}
+
+/** The recorded changes of a version against the one before it, or null when not recorded. */
+export async function storedChanges(db: Kysely<Database>, versionId: number): Promise<CompareResult | null> {
+  const cmp = await db.selectFrom('version_comparisons').select(['summary']).where('version_id', '=', versionId).executeTakeFirst();
+  if (!cmp) return null;
+  const rows = await db
+    .selectFrom('changes')
+    .select(['op', 'old_path', 'new_path', 'similarity', 'diff', 'detail'])
+    .where('version_id', '=', versionId)
+    .orderBy('ord')
+    .execute();
+  const changes = rows.map(
+    (r): ProvisionChange => ({
+      op: r.op,
+      old: r.old_path,
+      new: r.new_path,
+      similarity: r.similarity ?? 0,
+      diff: r.diff as DiffSpan[],
+      oldLabel: null,
+      newLabel: null,
+      oldText: null,
+      newText: null,
+      ...(r.detail as Partial<ProvisionChange>),
+    }),
+  );
+  return { changes, summary: cmp.summary as CompareSummary };
+}
+
+/**
+ * The changes of a version against the one before it: read from the record, or computed and
+ * recorded now when missing (versions recorded before this was recorded, or a crash between
+ * recording the version and its changes). Null for a first version.
+ */
+export async function versionChanges(db: Kysely<Database>, versionId: number): Promise<CompareResult | null> {
+  const stored = await storedChanges(db, versionId);
+  if (stored) return stored;
+  const r = await recordChanges(db, versionId);
+  if (r.kind === 'first') return null;
+  return storedChanges(db, versionId);
+}
+
+/** Counts of a summary as `history --json` shows them. */
+export function changeCounts(s: CompareSummary): ChangeCounts {
+  return { modified: s.modified, added: s.added, deleted: s.deleted, renumbered: s.renumbered, moved: s.moved };
+}
+
+/**
+ * Summary and changed provisions of each version against the one before it, recording those
+ * still missing. Versions without a previous one are absent from the map.
+ */
+export async function changesOfVersions(
+  db: Kysely<Database>,
+  versionIds: readonly number[],
+): Promise<Map<number, { summary: CompareSummary; provisions: ChangedProvision[] }>> {
+  const out = new Map<number, { summary: CompareSummary; provisions: ChangedProvision[] }>();
+  if (versionIds.length === 0) return out;
+  const read = async (ids: readonly number[]) => {
+    const cmps = await db.selectFrom('version_comparisons').select(['version_id', 'summary']).where('version_id', 'in', [...ids]).execute();
+    const rows = cmps.length
+      ? await db
+          .selectFrom('changes')
+          .select(['version_id', 'op', 'old_path', 'new_path'])
+          .where('version_id', 'in', cmps.map((c) => c.version_id))
+          .orderBy('version_id')
+          .orderBy('ord')
+          .execute()
+      : [];
+    for (const c of cmps) out.set(c.version_id, { summary: c.summary as CompareSummary, provisions: [] });
+    for (const r of rows) out.get(r.version_id)!.provisions.push({ op: r.op, old: r.old_path, new: r.new_path });
+  };
+  await read(versionIds);
+  const missing = versionIds.filter((id) => !out.has(id));
+  let recorded = false;
+  for (const id of missing) recorded = (await recordChanges(db, id)).kind !== 'first' || recorded;
+  if (recorded) await read(missing);
+  return out;
+}
