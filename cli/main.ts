@@ -9,6 +9,8 @@ import { registerDiff } from './diff.command.ts';
 import { registerIngest } from './ingest.command.ts';
 import { registerRecordCommands } from './record.command.ts';
 import { registerSegment } from './segment.command.ts';
+import { registerSources } from './sources.command.ts';
+import { registerWorker } from './worker.command.ts';
 
 const program = new Command();
 program
@@ -22,6 +24,8 @@ registerIngest(program);
 registerRecordCommands(program);
 registerCompare(program);
 registerDiff(program);
+registerSources(program);
+registerWorker(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
 async function main(argv: string[]): Promise<number> {

@@ -31,6 +31,10 @@ export interface FetchOptions {
   readonly maxRedirects?: number;
   readonly userAgent?: string;
   readonly signal?: AbortSignal;
+  /** Conditional GET: the ETag of the copy we hold (sent as If-None-Match). */
+  readonly etag?: string | null;
+  /** Conditional GET: the Last-Modified of the copy we hold (sent as If-Modified-Since). */
+  readonly lastModified?: string | null;
 }
 
 /** User-Agent that names the project, so site operators know who is asking. */
@@ -46,8 +50,12 @@ function agentFor(maxRedirects: number): Agent {
   return a;
 }
 
+/** HTTP status of "the copy you hold is current" (conditional GET). */
+export const NOT_MODIFIED = 304;
+
 /**
- * GET `url` and return its bytes.
+ * GET `url` and return its bytes. With `etag`/`lastModified` the request is conditional: a 304
+ * answer returns `status: 304` with no bytes (not an error).
  * @throws FetchError for a bad URL, a network error, a timeout, too many redirects, a non-2xx
  *   status or a body over `maxBytes`.
  */
@@ -61,12 +69,15 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new FetchError(url, `unsupported protocol ${parsed.protocol}`);
   const signal = options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const headers: Record<string, string> = { 'user-agent': userAgent, accept: 'text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5' };
+  if (options.etag) headers['if-none-match'] = options.etag;
+  if (options.lastModified) headers['if-modified-since'] = options.lastModified;
   let res;
   try {
     res = await request(parsed, {
       method: 'GET',
       dispatcher: agentFor(maxRedirects),
-      headers: { 'user-agent': userAgent, accept: 'text/html,application/xhtml+xml,text/plain;q=0.9,*/*;q=0.5' },
+      headers,
       signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
@@ -78,6 +89,10 @@ export async function fetchPage(url: string, options: FetchOptions = {}): Promis
     const v = res.headers[name];
     return v === undefined ? null : Array.isArray(v) ? (v[0] ?? null) : v;
   };
+  if (res.statusCode === NOT_MODIFIED && (options.etag || options.lastModified)) {
+    await res.body.dump().catch(() => undefined);
+    return { url, status: NOT_MODIFIED, bytes: new Uint8Array(0), contentType: header('content-type'), etag: header('etag') ?? options.etag ?? null, lastModified: header('last-modified') ?? options.lastModified ?? null };
+  }
   if (res.statusCode < 200 || res.statusCode >= 300) {
     await res.body.dump().catch(() => undefined);
     throw new FetchError(url, `HTTP ${res.statusCode}`, res.statusCode);

@@ -1,0 +1,97 @@
+/**
+ * `policy-tracker sources add|list|remove`: the sources the workers fetch on a schedule, stored
+ * in Postgres, each with a BullMQ job scheduler kept in step.
+ */
+import type { Command } from 'commander';
+import { getConfig, getWorkerConfig } from '../config.ts';
+import { deleteSource, findSourceByRef, listSources, upsertSource, type Source } from '../db/source.repository.ts';
+import { withQueues } from '../workers/cli-queues.ts';
+import { scheduleSource, unscheduleSource } from '../workers/schedules.ts';
+import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/** `90s`, `15m`, `1h`, `1d` → seconds. @throws Error with the expected form. */
+export function parseEvery(text: string): number {
+  const m = /^(\d+)\s*([smhd])$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1) throw new Error(`--every expects a period like 90s, 15m, 1h or 1d, got "${text}"`);
+  return Number(m[1]) * UNITS[m[2]!]!;
+}
+
+function formatEvery(seconds: number): string {
+  for (const [u, n] of [['d', 86400], ['h', 3600], ['m', 60]] as const) if (seconds % n === 0) return `${seconds / n}${u}`;
+  return `${seconds}s`;
+}
+
+function sourceLine(s: Source): string {
+  const flags = [s.render ? 'render' : null, s.linksSelector ? `links "${s.linksSelector}"` : null].filter(Boolean).join(', ');
+  const health = s.health === 'ok' ? 'ok' : `BROKEN (${s.brokenReason})`;
+  const last = s.lastFetchedAt ? `last ${s.lastFetchedAt.slice(0, 19).replace('T', ' ')}Z HTTP ${s.lastStatus ?? '—'}` : 'never fetched';
+  return `#${String(s.id).padEnd(4)} every ${formatEvery(s.everySeconds).padEnd(4)} ${health.padEnd(6)} ${s.location}${flags ? `  [${flags}]` : ''}  · ${last}${s.lastError ? ` · ${s.lastError}` : ''}`;
+}
+
+/** Schedules (or unschedules) in Redis; when Redis is away, says the next worker start will. */
+async function inRedis(what: string, fn: Parameters<typeof withQueues>[2]): Promise<void> {
+  try {
+    await withQueues(getConfig().redisUrl, getWorkerConfig(), fn);
+  } catch (err) {
+    process.stderr.write(`policy-tracker: warning: ${(err as Error).message}; ${what} when a worker next starts (it syncs schedules from the database)\n`);
+  }
+}
+
+export function registerSources(program: Command): void {
+  const sources = program.command('sources').description('the pages fetched on a schedule by the workers');
+
+  sources
+    .command('add')
+    .description('add (or update) a source: a document page, or a listing page with --links')
+    .argument('<url>', 'http(s) URL of the page')
+    .requiredOption('--every <period>', 'how often to fetch it: 90s, 15m, 1h, 1d')
+    .option('--render', 'load the page in Chromium (for pages that build their text in JavaScript)')
+    .option('--links <selector>', 'a listing: follow the new links matched by this CSS selector')
+    .option('--wait-for <selector>', 'with --render: wait for this element instead of network idle')
+    .option(DATA_DIR_FLAG, DATA_DIR_HELP)
+    .action(async (url: string, opts: { every: string; render?: boolean; links?: string; waitFor?: string; dataDir?: string }) => {
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        throw new Error(`"${url}" is not a URL; give the full http(s) address`);
+      }
+      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`"${url}" is not an http(s) URL`);
+      const everySeconds = parseEvery(opts.every);
+      const { source, created } = await withDatabase(opts, (db) =>
+        upsertSource(db, { location: parsed.toString(), everySeconds, render: !!opts.render, linksSelector: opts.links ?? null, waitFor: opts.waitFor ?? null }),
+      );
+      await inRedis('it will be scheduled', (q) => scheduleSource(q.fetch, source));
+      process.stdout.write(`${created ? 'added' : 'updated'} ${sourceLine(source)}\n`);
+    });
+
+  sources
+    .command('list')
+    .description('the sources, their schedule and health')
+    .option('--json', 'print JSON')
+    .option('--all', 'include inactive sources')
+    .option(DATA_DIR_FLAG, DATA_DIR_HELP)
+    .action(async (opts: { json?: boolean; all?: boolean; dataDir?: string }) => {
+      const list = await withDatabase(opts, (db) => listSources(db, { all: !!opts.all }));
+      if (opts.json) process.stdout.write(`${JSON.stringify({ sources: list }, null, 2)}\n`);
+      else process.stdout.write(list.length === 0 ? 'no sources; add one with `policy-tracker sources add <url> --every 1h`\n' : `${list.map(sourceLine).join('\n')}\n`);
+    });
+
+  sources
+    .command('remove')
+    .description('remove a source and its schedule (snapshots and documents stay)')
+    .argument('<ref>', 'the source id or URL')
+    .option(DATA_DIR_FLAG, DATA_DIR_HELP)
+    .action(async (ref: string, opts: { dataDir?: string }) => {
+      const source = await withDatabase(opts, async (db) => {
+        const s = await findSourceByRef(db, ref);
+        if (!s) throw new Error(`no source "${ref}"; see \`policy-tracker sources list\``);
+        await deleteSource(db, s.id);
+        return s;
+      });
+      await inRedis('its schedule will be removed', (q) => unscheduleSource(q.fetch, source.id));
+      process.stdout.write(`removed #${source.id} ${source.location}\n`);
+    });
+}

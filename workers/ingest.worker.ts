@@ -1,0 +1,44 @@
+/**
+ * Processor of the `ingest` queue: one stored snapshot → extract, split, segment, analyse
+ * (pipeline/) → record each document (db/). Idempotent: a snapshot ingested twice (a retry, a
+ * worker killed mid-job) records `unchanged` the second time.
+ */
+import { UnrecoverableError, type Job } from 'bullmq';
+import { recordDocument, type RecordOutcome } from '../db/index.ts';
+import { processBytes } from '../pipeline/index.ts';
+import type { WorkerContext } from './context.ts';
+import { toJobError } from './errors.ts';
+import type { Payload } from './queues.ts';
+
+export interface IngestResult {
+  readonly snapshotId: number;
+  readonly documents: Record<RecordOutcome, number>;
+}
+
+export function ingestProcessor(ctx: WorkerContext) {
+  return async (job: Job<Payload<'ingest'>>): Promise<IngestResult> => {
+    const { snapshotId } = job.data;
+    try {
+      const snap = await ctx.db
+        .selectFrom('snapshots')
+        .select(['id', 'location', 'bytes', 'content_type', 'fetched_at'])
+        .where('id', '=', snapshotId)
+        .executeTakeFirst();
+      if (!snap) throw new UnrecoverableError(`snapshot ${snapshotId} is gone (pruned?); nothing to ingest`);
+      const page = processBytes(new Uint8Array(snap.bytes), {
+        contentType: snap.content_type ?? undefined,
+        fileName: new URL(snap.location, 'file:///').pathname,
+        maxBytes: ctx.config.fetchMaxBytes,
+      });
+      const documents = { new: 0, revised: 0, unchanged: 0 };
+      for (const doc of page.documents) {
+        const r = await recordDocument(ctx.db, doc, { source: snap.location, seenAt: snap.fetched_at, snapshotId: snap.id });
+        documents[r.outcome]++;
+      }
+      ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents }, 'ingested');
+      return { snapshotId, documents };
+    } catch (raw) {
+      throw toJobError(raw);
+    }
+  };
+}
