@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCompare } from './compare.command.ts';
 import { registerDiff } from './diff.command.ts';
+import { registerExpiring } from './expiring.command.ts';
 import { registerIngest } from './ingest.command.ts';
 import { registerRecordCommands } from './record.command.ts';
 import { registerSegment } from './segment.command.ts';
@@ -23,6 +24,7 @@ registerSegment(program);
 registerIngest(program);
 registerRecordCommands(program);
 registerCompare(program);
+registerExpiring(program);
 registerDiff(program);
 registerSources(program);
 registerWorker(program);

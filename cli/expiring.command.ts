@@ -1,0 +1,76 @@
+/**
+ * `expiring [--within 90d] [--on DATE] [--json]`: documents and measures that end within a window,
+ * soonest first, with the sentence their date comes from. Text output is Chinese.
+ */
+import type { Command } from 'commander';
+import { findExpiring, type ExpiringItem } from '../db/expiring.repository.ts';
+import { addDays, addMonths, addYears } from '../pipeline/dates.ts';
+import { DATA_DIR_FLAG, DATA_DIR_HELP, dayOf, withDatabase } from './database.ts';
+import { STATUS_ZH } from './record.command.ts';
+
+/** Default window: the warning window of pipeline/status.ts. */
+const DEFAULT_WITHIN = '90d';
+
+const MEASURE_KIND_ZH: Record<string, string> = { support: '支持', requirement: '要求', prohibition: '禁止', target: '目标' };
+
+/**
+ * Last day of a window of `within` (`90d`, `6m`, `1y`; a bare number is days) starting on `on`.
+ * @throws Error naming the accepted forms when `within` is not one of them.
+ */
+export function windowEnd(on: string, within: string): string {
+  const m = /^\s*(\d{1,4})\s*([dmy]?)\s*$/i.exec(within);
+  if (m === null || Number(m[1]) === 0) throw new Error(`--within expects a length such as 90d, 6m or 1y, got "${within}"`);
+  const n = Number(m[1]);
+  const unit = (m[2] || 'd').toLowerCase();
+  if (unit === 'd') return addDays(on, n);
+  return unit === 'm' ? addMonths(on, n) : addYears(on, n);
+}
+
+function clip(s: string, n: number): string {
+  const chars = [...s.replace(/\s+/gu, ' ')];
+  return chars.length > n ? `${chars.slice(0, n - 1).join('')}…` : chars.join('');
+}
+
+function itemLines(it: ExpiringItem): string {
+  const what = it.kind === 'document' ? '文件' : `措施·${MEASURE_KIND_ZH[it.measureKind ?? ''] ?? it.measureKind}`;
+  const doc = `${it.document.docNumber ? `${it.document.docNumber} ` : ''}《${clip(it.document.title, 40)}》`;
+  const where = it.path ? ` ${it.path}` : '';
+  const amounts = it.amounts && it.amounts.length > 0 ? `  金额：${it.amounts.join('、')}` : '';
+  return (
+    `${it.endsOn}  剩余${String(it.daysLeft).padStart(4)}天  ${(STATUS_ZH[it.status] ?? it.status)}  [${what}] ${doc}${where}${amounts}\n` +
+    `            依据：${it.basis ? clip(it.basis, 120) : '—'}\n`
+  );
+}
+
+export function registerExpiring(program: Command): void {
+  program
+    .command('expiring')
+    .description('documents and measures that end within a window, soonest first, with the sentence their date comes from')
+    .option('--within <length>', 'window length: 90d, 6m, 1y', DEFAULT_WITHIN)
+    .option('--on <date>', 'first day of the window (YYYY-MM-DD; default today in China)')
+    .option('--limit <n>', 'at most this many items')
+    .option('--json', 'print the JSON contract')
+    .option(DATA_DIR_FLAG, DATA_DIR_HELP)
+    .action(async (opts: { within: string; on?: string; limit?: string; json?: boolean; dataDir?: string }) => {
+      const on = dayOf(opts.on);
+      const until = windowEnd(on, opts.within);
+      let limit: number | undefined;
+      if (opts.limit !== undefined) {
+        limit = Number(opts.limit);
+        if (!Number.isInteger(limit) || limit <= 0) throw new Error(`--limit expects a positive whole number, got "${opts.limit}"`);
+      }
+      await withDatabase(opts, async (db) => {
+        const list = await findExpiring(db, limit !== undefined ? { on, until, limit } : { on, until });
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify({ on, until, within: opts.within, items: list.items }, null, 2)}\n`);
+          return;
+        }
+        if (list.items.length === 0) {
+          process.stdout.write(`${on} 至 ${until} 期间没有到期的文件或措施。\n`);
+          return;
+        }
+        process.stdout.write(`${on} 至 ${until} 期间到期：${list.items.length} 项（到期日 · 剩余天数 · 状态 · 依据）\n`);
+        for (const it of list.items) process.stdout.write(itemLines(it));
+      });
+    });
+}
