@@ -10,6 +10,7 @@ import { recordSnapshot } from '../db/snapshot.repository.ts';
 import { claimTick, findSource, markFailed, markFetched, rememberLinks, type Source } from '../db/source.repository.ts';
 import { markBroken, markRecovered, type BrokenReason } from '../db/source-health.repository.ts';
 import { decodeBytes } from '../pipeline/decode.ts';
+import { InputError } from '../pipeline/errors.ts';
 import type { WorkerContext } from './context.ts';
 import { takeHostSlot } from './host-rate.ts';
 import { FetchError, fetchPage, NOT_MODIFIED } from './http-fetch.ts';
@@ -77,7 +78,14 @@ export async function fetchSource(ctx: WorkerContext, payload: Payload<'fetch'>,
     await succeeded(ctx, source, { status: got.status, etag: got.etag, lastModified: got.lastModified, at });
     return { kind: 'not-modified' };
   }
-  const decoded = decodeBytes(got.bytes, { contentType: got.contentType ?? undefined, maxBytes: ctx.config.fetchMaxBytes });
+  let decoded;
+  try {
+    decoded = decodeBytes(got.bytes, { contentType: got.contentType ?? undefined, maxBytes: ctx.config.fetchMaxBytes });
+  } catch (err) {
+    // Text in no charset that reads cleanly is mojibake at the source (or a wrong declaration).
+    if (err instanceof InputError && err.problem === 'encoding') return broken(ctx, source, 'mojibake', `${url}: ${err.message}`, at);
+    throw err;
+  }
   const blocked = detectBlock(got.status, decoded.text);
   if (blocked) return broken(ctx, source, 'blocked', blocked, at);
   const mojibake = detectMojibake(decoded.text);
