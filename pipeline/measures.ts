@@ -48,7 +48,7 @@ export interface ExtractedMeasure extends Measure {
 /** Prohibitions. */
 const PROHIBITION_RE = /不得|禁止|严禁|不准|不允许/u;
 /** Grants: money, relief or an explicit 给予/予以…支持. */
-const SUPPORT_STRONG_RE = /给予|予以(?:支持|奖励|补助|补贴|优待|倾斜|保障)|补助|补贴|奖励|奖补|贴息|资助|减免|免征|减征|最高可获|一次性奖励|经费支持|资金支持|财政[^，,。；;]{0,20}增资|免于追究/u;
+const SUPPORT_STRONG_RE = /给予(?![^，,。；;]{0,8}(?:处分|处罚|警告|罚款|批评|问责|通报))|予以(?:支持|奖励|补助|补贴|优待|倾斜|保障|表彰)|补助|补贴|奖励(?!工作|制度|办法|条例|委员会|评审|种类|等级)|奖补|贴息|资助|减免|免征|减征|最高可获|一次性奖励|经费支持|资金支持|财政[^，,。；;]{0,20}增资|免于追究/u;
 /** Softer support: a clause that opens with 支持/鼓励/扶持, or …支持力度, 提供…支持. */
 const SUPPORT_WEAK_RE = /(?:^|[，,；;：:。\n])\s*(?:并|同时|积极|大力|重点|继续)?(?:支持|鼓励|扶持)|支持力度|提供[^，,。；;]{0,12}支持|加大[^，,。；;]{0,20}力度/u;
 /** Targets: 到2027年(底)… at a clause start, 力争…, (主要)目标. */
@@ -94,6 +94,21 @@ export function sentenceKind(sentence: string): MeasureKind | null {
   if (REQUIREMENT_RE.test(s)) return 'requirement';
   if ((s.includes('支持') || s.includes('鼓励') || s.includes('扶持') || s.includes('力度')) && SUPPORT_WEAK_RE.test(s)) return 'support';
   return null;
+}
+
+/**
+ * Every kind whose cue words a sentence holds (not only the strongest): `应当予以保密，不得泄露`
+ * → requirement and prohibition. Empty for sentences that are never measures.
+ */
+export function sentenceKinds(sentence: string): Set<MeasureKind> {
+  const out = new Set<MeasureKind>();
+  if (notAMeasure(sentence)) return out;
+  const s = sentence.includes('《') ? sentence.replace(/《[^》]*》/gu, '《》') : sentence;
+  if (PROHIBITION_RE.test(s)) out.add('prohibition');
+  if (SUPPORT_STRONG_RE.test(s) || SUPPORT_WEAK_RE.test(s)) out.add('support');
+  if (TARGET_RE.test(s)) out.add('target');
+  if (REQUIREMENT_RE.test(s)) out.add('requirement');
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,4 +475,6 @@ export function measureBasis(text: string, endsOn: IsoDate | null, context: Meas
 }
 
 /** @internal exported for tests */
-export const __test = { sentenceWindow, measureUnits, splitSentences };
+export const __test = { sentenceWindow, measureUnits };
+
+export { splitSentences };
