@@ -41,19 +41,21 @@ export async function versionDiff(db: Kysely<Database>, ref: string, opts: { fro
   const name = doc.doc_number ?? `《${doc.title}》`;
   let to = seqOf('--to', opts.to);
   let from = seqOf('--from', opts.from);
-  const last = versions[versions.length - 1]!.seq;
-  if (from === undefined && to === undefined && versions.length < 2) {
-    throw new DiffRequestError(`${name} has only one recorded version (第${last}版): there is nothing to compare yet`);
-  }
-  to ??= from === undefined || from < last ? last : from - 1;
-  from ??= to - 1;
-  if (from === to) throw new DiffRequestError(`--from and --to name the same version (第${from}版) of ${name}: give two different versions`);
   const known = versions.map((v) => v.seq);
+  const last = known[known.length - 1]!;
   for (const seq of [from, to]) {
-    if (!known.includes(seq)) {
+    if (seq !== undefined && !known.includes(seq)) {
       throw new DiffRequestError(`${name} has no version ${seq}: recorded versions are ${known.join(', ')} (see \`history ${ref}\`)`);
     }
   }
+  if (known.length < 2) throw new DiffRequestError(`${name} has only one recorded version (第${last}版): there is nothing to compare yet`);
+  // Defaults: the latest version, and the one before `to`.
+  to ??= last;
+  if (from === undefined) {
+    if (to === known[0]) throw new DiffRequestError(`第${to}版 is the first recorded version of ${name}: there is nothing before it to compare with`);
+    from = known[known.indexOf(to) - 1]!;
+  }
+  if (from === to) throw new DiffRequestError(`--from and --to name the same version (第${from}版) of ${name}: give two different versions`);
   const vf = versions.find((v) => v.seq === from)!;
   const vt = versions.find((v) => v.seq === to)!;
   const result: CompareResult =

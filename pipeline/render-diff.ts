@@ -308,7 +308,7 @@ td .name{font-weight:bold;font-family:"Noto Sans CJK SC","PingFang SC","Microsof
 td .tag{display:inline-block;margin-left:.4rem;font-size:.8rem;padding:0 .4rem;border-radius:4px;background:var(--head);color:var(--muted);font-family:sans-serif}
 td .note{display:block;margin-top:.4rem;font-size:.85rem;color:var(--muted)}
 td.empty{background:repeating-linear-gradient(135deg,#fafbfc,#fafbfc 6px,#f2f4f6 6px,#f2f4f6 12px)}
-tr.renumbered td{color:var(--muted);font-size:.95rem;text-align:center;background:#fbfcfd}
+tr.renumbered td{color:var(--muted);font-size:.9rem;text-align:center;background:#fbfcfd;padding:.3rem .8rem}
 del{background:var(--del-bg);color:var(--del-ink);text-decoration:line-through;text-decoration-thickness:1.5px}
 ins{background:var(--ins-bg);color:var(--ins-ink);text-decoration:none;font-weight:bold}
 footer{margin-top:1rem;font-size:.85rem;color:var(--muted)}
