@@ -12,6 +12,8 @@ import { registerRecordCommands } from './record.command.ts';
 import { registerSegment } from './segment.command.ts';
 import { registerSources } from './sources.command.ts';
 import { registerWorker } from './worker.command.ts';
+import { registerJobs } from './jobs.command.ts';
+import { registerSnapshots } from './snapshots.command.ts';
 
 const program = new Command();
 program
@@ -28,6 +30,8 @@ registerExpiring(program);
 registerDiff(program);
 registerSources(program);
 registerWorker(program);
+registerJobs(program);
+registerSnapshots(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
 async function main(argv: string[]): Promise<number> {

@@ -5,8 +5,7 @@
 import type { Command } from 'commander';
 import { getConfig, getWorkerConfig } from '../config.ts';
 import { deleteSource, findSourceByRef, listSources, upsertSource, type Source } from '../db/source.repository.ts';
-import { withQueues } from '../workers/cli-queues.ts';
-import { scheduleSource, unscheduleSource } from '../workers/schedules.ts';
+import type { Queues } from '../workers/queues.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -31,9 +30,11 @@ function sourceLine(s: Source): string {
 }
 
 /** Schedules (or unschedules) in Redis; when Redis is away, says the next worker start will. */
-async function inRedis(what: string, fn: Parameters<typeof withQueues>[2]): Promise<void> {
+async function inRedis(what: string, fn: (queues: Queues, schedules: typeof import('../workers/schedules.ts')) => Promise<void>): Promise<void> {
   try {
-    await withQueues(getConfig().redisUrl, getWorkerConfig(), fn);
+    const { withQueues } = await import('../workers/cli-queues.ts');
+    const schedules = await import('../workers/schedules.ts');
+    await withQueues(getConfig().redisUrl, getWorkerConfig(), (q) => fn(q, schedules));
   } catch (err) {
     process.stderr.write(`policy-tracker: warning: ${(err as Error).message}; ${what} when a worker next starts (it syncs schedules from the database)\n`);
   }
@@ -63,7 +64,7 @@ export function registerSources(program: Command): void {
       const { source, created } = await withDatabase(opts, (db) =>
         upsertSource(db, { location: parsed.toString(), everySeconds, render: !!opts.render, linksSelector: opts.links ?? null, waitFor: opts.waitFor ?? null }),
       );
-      await inRedis('it will be scheduled', (q) => scheduleSource(q.fetch, source));
+      await inRedis('it will be scheduled', (q, s) => s.scheduleSource(q.fetch, source));
       process.stdout.write(`${created ? 'added' : 'updated'} ${sourceLine(source)}\n`);
     });
 
@@ -91,7 +92,7 @@ export function registerSources(program: Command): void {
         await deleteSource(db, s.id);
         return s;
       });
-      await inRedis('its schedule will be removed', (q) => unscheduleSource(q.fetch, source.id));
+      await inRedis('its schedule will be removed', (q, s) => s.unscheduleSource(q.fetch, source.id));
       process.stdout.write(`removed #${source.id} ${source.location}\n`);
     });
 }

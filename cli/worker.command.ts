@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { getConfig, getWorkerConfig, parseConcurrency } from '../config.ts';
-import { createLogger } from '../workers/logger.ts';
-import { startWorkers } from '../workers/runtime.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, openForCommand } from './database.ts';
 
 /** After the first signal, how long a graceful shutdown may take before the process exits anyway. */
@@ -43,6 +41,9 @@ export function registerWorker(program: Command): void {
         if (!Number.isInteger(dashboardPort) || dashboardPort < 0 || dashboardPort > 65535) throw new Error(`--dashboard-port expects a port number, got "${opts.dashboardPort}"`);
       }
       const config = { ...base, concurrency };
+      // Loaded here, not at the top: the other commands need not pay for BullMQ, Playwright, Express.
+      const { createLogger } = await import('../workers/logger.ts');
+      const { startWorkers } = await import('../workers/runtime.ts');
       const logger = createLogger(config.logLevel, { role: 'worker' });
       const db = await openForCommand(opts);
       let runtime;

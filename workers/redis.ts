@@ -31,6 +31,6 @@ export async function closeRedis(redis: Redis): Promise<void> {
     redis.disconnect();
     return;
   }
-  await Promise.race([redis.quit().catch(() => redis.disconnect()), new Promise((r) => setTimeout(r, 2_000))]);
+  await Promise.race([redis.quit().catch(() => redis.disconnect()), new Promise((r) => setTimeout(r, 2_000).unref())]);
   redis.disconnect();
 }

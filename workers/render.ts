@@ -3,7 +3,7 @@
  * (never a downloaded browser), launched on first use and reused, with at most `maxContexts`
  * pages rendering at once (each in its own incognito context, closed after use).
  */
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { USER_AGENT } from './http-fetch.ts';
 
 /** Flags for a headless system Chromium in a container (stack notes). */
@@ -50,7 +50,10 @@ export class BrowserPool {
 
   private launch(): Promise<Browser> {
     if (!this.browser) {
-      const p = chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, timeout: 30_000 });
+      // playwright-core loads on first use: a worker with no --render source never pays for it.
+      const p = import('playwright-core').then(({ chromium }) =>
+        chromium.launch({ executablePath: this.executablePath, args: CHROMIUM_ARGS, timeout: 30_000 }),
+      );
       this.browser = p;
       p.then(
         (b) => b.on('disconnected', () => { if (this.browser === p) this.browser = null; }),

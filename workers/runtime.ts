@@ -9,7 +9,7 @@ import type { Kysely } from 'kysely';
 import type { WorkerConfig } from '../config.ts';
 import type { Database } from '../db/schema.ts';
 import type { WorkerContext } from './context.ts';
-import { startDashboard, type Dashboard } from './dashboard.ts';
+import type { Dashboard } from './dashboard.ts';
 import { coerceError } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { PROCESSORS } from './processors.ts';
@@ -93,7 +93,11 @@ export async function startWorkers(opts: StartOptions): Promise<WorkerRuntime> {
   timer.unref();
 
   if (opts.warmBrowser) await browser.warm();
-  const dashboard = opts.dashboardPort !== undefined && opts.dashboardPort !== null ? await startDashboard(queues, opts.dashboardPort) : null;
+  // bull-board and Express load only when the dashboard is asked for.
+  const dashboard =
+    opts.dashboardPort !== undefined && opts.dashboardPort !== null
+      ? await (await import('./dashboard.ts')).startDashboard(queues, opts.dashboardPort)
+      : null;
   logger.info({ queues: names, concurrency: config.concurrency, prefix: config.queuePrefix, dashboard: dashboard?.url ?? null }, 'workers started');
 
   return {
