@@ -2,20 +2,29 @@
  * bench/ingest: how fast the record takes documents on Postgres. Prints figures; never part of
  * `npm test`.
  *
- *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 4] [--batch 50]
+ *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 2] [--batch 200]
  *
  * 1. Builds N document versions from the seed documents (run through the pipeline once): each
  *    seed policy becomes many documents (own numbers), each seen in up to four versions with
  *    varied edits (an article edited, inserted, deleted; punctuation-only copies are *not*
- *    counted as versions).
+ *    counted as versions). The versions are built as PolicyDocument values, i.e. segmented
+ *    beforehand; what segmenting them would cost is timed on its own (their texts through
+ *    `processText`) and printed beside the recording rate.
  * 2. Records them into a scratch database (created on the server of DATABASE_URL, else
  *    TEST_DATABASE_URL, and dropped at the end): with `recordDocuments` in batches of B, C
- *    batches at a time; then, into a second scratch database, with `recordDocument` one
+ *    batches at a time. The timed part is all that recording costs: identity keys, hashes, lock
+ *    ids, payload building, SQL. Then, into a second scratch database, with `recordDocument` one
  *    document per call, C at a time.
- * 3. In the same run, COPYs the same provision rows into a bare table of the same columns.
+ * 3. In the same run, COPYs the same provision rows into a bare table of the same columns (the
+ *    COPY lines are built inside the timed part too).
  * 4. Re-ingests the unchanged corpus.
+ *
+ * Besides wall time, each step prints the CPU seconds it cost in Node and in the Postgres
+ * backends serving it (read from /proc when the server is local): on a machine shared with other
+ * jobs the wall-time rates swing, the CPU costs much less.
  */
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -35,8 +44,8 @@ import type { PolicyDocument, Provision } from '../pipeline/types.ts';
 const { values: args } = parseArgs({
   options: {
     versions: { type: 'string', default: '2000' },
-    concurrency: { type: 'string', default: '4' },
-    batch: { type: 'string', default: '50' },
+    concurrency: { type: 'string', default: '2' },
+    batch: { type: 'string', default: '200' },
   },
 });
 const TOTAL = Number(args.versions);
@@ -101,10 +110,34 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** CPU seconds used so far by each backend serving database `name` (empty when /proc cannot show them). */
+async function backendCpu(name: string): Promise<Map<number, number>> {
+  const pids = await admin((c) => c.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [name]));
+  const out = new Map<number, number>();
+  for (const { pid } of pids.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100); // utime + stime, in clock ticks of 1/100 s
+    } catch {
+      // not a local server, or the backend has gone
+    }
+  }
+  return out;
+}
+
+/** Backend CPU seconds between two {@link backendCpu} readings; null when none could be read. */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number | null {
+  if (after.size === 0) return null;
+  let s = 0;
+  for (const [pid, t] of after) s += t - (before.get(pid) ?? 0);
+  return s;
+}
+
 /** Runs `units` (each recording one or more documents) C at a time; returns seconds, outcomes and Node's CPU time. */
-async function runUnits(units: readonly (() => Promise<RecordOutcome[]>)[]) {
+async function runUnits(dbName: string, units: readonly (() => Promise<RecordOutcome[]>)[]) {
   const outcomes: Record<RecordOutcome | 'failed', number> = { new: 0, revised: 0, unchanged: 0, failed: 0 };
   let next = 0;
+  const server0 = await backendCpu(dbName);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
@@ -115,8 +148,9 @@ async function runUnits(units: readonly (() => Promise<RecordOutcome[]>)[]) {
       }
     }),
   );
+  const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  return { seconds: (performance.now() - t0) / 1000, outcomes, nodeCpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  return { seconds, outcomes, nodeCpuSeconds: (cpu.user + cpu.system) / 1e6, serverCpuSeconds: cpuBetween(server0, await backendCpu(dbName)) };
 }
 
 const seenAt = (day: number) => `2026-01-0${day}T00:00:00Z`;
@@ -151,14 +185,25 @@ async function scratchDatabase(name: string) {
 }
 const dropScratch = (name: string) => admin((c) => c.query(`drop database if exists "${name}" with (force)`));
 
+const cpuText = (node: number, server: number | null) => `node CPU ${node.toFixed(2)} s, server CPU ${server === null ? 'n/a' : `${server.toFixed(2)} s`}`;
+
+// What segmenting the generated versions would cost: their texts (title, number, provisions)
+// through the pipeline, timed apart from recording (the corpus above is already segmented).
+const pages = corpus.map((d) => `${d.title}\n${d.docNumber ?? ''}\n${d.text}`);
+const seg0 = performance.now();
+for (const [i, page] of pages.entries()) processText(page, { fileName: `bench-${i}.txt` });
+const segmentSeconds = (performance.now() - seg0) / 1000;
+
 console.log(`corpus: ${corpus.length} document versions of ${documentsNeeded} documents from ${bases.length} seed documents; ${fmt(provisionRows)} provision rows`);
-console.log(`postgres: ${serverUrl.replace(/\/\/[^@]*@/, '//…@')}; concurrency ${CONCURRENCY}, batches of ${BATCH}`);
+console.log(`postgres: ${serverUrl.replace(/\/\/[^@]*@/, '//…@')}; concurrency ${CONCURRENCY}, batches of ${BATCH}; load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const line = (label: string, r: Awaited<ReturnType<typeof runUnits>>, extra = '') =>
-  console.log(`${label.padEnd(34)} ${fmt(corpus.length / r.seconds).padStart(6)} documents/s  (${r.seconds.toFixed(2)} s, node CPU ${r.nodeCpuSeconds.toFixed(2)} s; ${JSON.stringify(r.outcomes)}${extra})`);
+  console.log(
+    `${label.padEnd(34)} ${fmt(corpus.length / r.seconds).padStart(6)} documents/s  (${r.seconds.toFixed(2)} s, ${cpuText(r.nodeCpuSeconds, r.serverCpuSeconds)}; ${JSON.stringify(r.outcomes)}${extra})`,
+  );
 
 const main = await scratchDatabase(scratch);
 try {
-  const first = await runUnits(batchedUnits(main.db, 1));
+  const first = await runUnits(scratch, batchedUnits(main.db, 1));
   const counts = await countRows(main.db);
   line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
 
@@ -166,8 +211,11 @@ try {
   const copyClient = new pg.Client({ connectionString: main.url });
   await copyClient.connect();
   let copySeconds: number;
+  let copyCpu: number | null;
   try {
     await copyClient.query('create table bare_provisions (version_id bigint, ord integer, path text, label text, level text, heading text, text text)');
+    const server0 = await backendCpu(scratch);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const lines = function* () {
       let vid = 0;
@@ -182,16 +230,32 @@ try {
     };
     await streamPipeline(Readable.from(lines()), copyClient.query(copyFrom('copy bare_provisions from stdin')));
     copySeconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const nodeCpu = (cpu.user + cpu.system) / 1e6;
+    const serverCpu = cpuBetween(server0, await backendCpu(scratch));
+    copyCpu = serverCpu === null ? null : nodeCpu + serverCpu;
     const copied = Number((await copyClient.query('select count(*) as n from bare_provisions')).rows[0].n);
-    console.log(`${'bare COPY of the provision rows:'.padEnd(34)} ${fmt(corpus.length / copySeconds).padStart(6)} documents/s  (${copySeconds.toFixed(2)} s; ${fmt(copied / copySeconds)} rows/s)`);
+    console.log(
+      `${'bare COPY of the provision rows:'.padEnd(34)} ${fmt(corpus.length / copySeconds).padStart(6)} documents/s  (${copySeconds.toFixed(2)} s, ${cpuText(nodeCpu, serverCpu)}; ${fmt(copied / copySeconds)} rows/s)`,
+    );
   } finally {
     await copyClient.end();
   }
-  console.log(`${'ratio:'.padEnd(34)} ${((copySeconds / first.seconds) * 100).toFixed(0)}% of the bare COPY rate (target ≥ 50%)`);
+  const firstCpu = first.serverCpuSeconds === null ? null : first.nodeCpuSeconds + first.serverCpuSeconds;
+  console.log(
+    `${'ratio:'.padEnd(34)} ${((copySeconds / first.seconds) * 100).toFixed(0)}% of the bare COPY rate (target ≥ 50%)` +
+      (firstCpu !== null && copyCpu !== null ? `; CPU per document: ${((copyCpu / firstCpu) * 100).toFixed(0)}% of the COPY's` : ''),
+  );
+  console.log(
+    `${'segmentation (done beforehand):'.padEnd(34)} ${fmt(corpus.length / segmentSeconds).padStart(6)} documents/s  (${segmentSeconds.toFixed(2)} s; not in the rates above)`,
+  );
+  console.log(
+    `${'segmentation + recording:'.padEnd(34)} ${fmt(corpus.length / (segmentSeconds + first.seconds)).padStart(6)} documents/s  (one after the other; ${((copySeconds / (segmentSeconds + first.seconds)) * 100).toFixed(0)}% of the bare COPY rate)`,
+  );
 
-  const again = await runUnits(batchedUnits(main.db, 2));
+  const again = await runUnits(scratch, batchedUnits(main.db, 2));
   line('re-ingest unchanged, batches:', again, '; target ≥ 2,000/s');
-  const againSingle = await runUnits(singleUnits(main.db, 3));
+  const againSingle = await runUnits(scratch, singleUnits(main.db, 3));
   line('re-ingest unchanged, one by one:', againSingle);
   const after = await countRows(main.db);
   if (after.versions !== counts.versions) throw new Error(`re-ingest added versions: ${counts.versions} → ${after.versions}`);
@@ -203,7 +267,7 @@ try {
 const singleName = `${scratch}_single`;
 const single = await scratchDatabase(singleName);
 try {
-  line('ingest, recordDocument one by one:', await runUnits(singleUnits(single.db, 1)));
+  line('ingest, recordDocument one by one:', await runUnits(singleName, singleUnits(single.db, 1)));
 } finally {
   await single.db.destroy();
   await dropScratch(singleName);

@@ -74,4 +74,65 @@ describe.each(BACKENDS)('recordDocuments on %s', (backend) => {
     expect([...a, ...b].every((r) => r.outcome === 'new' || r.outcome === 'unchanged')).toBe(true);
     expect(await countRows(t.db)).toMatchObject({ documents: 30, versions: 30, version_sources: 60 });
   });
+
+  it('records a number-less document beside one that repeals another, both set-based and one by one', async () => {
+    const repealer = makeDocument({
+      docNumber: '测规〔2025〕50号',
+      title: '测试办法50',
+      text: '废止旧办法',
+      validity: { effective: '2026-01-01', repeals: [{ title: null, docNumber: '测规〔2016〕7号' }] },
+    });
+    const noNumber = makeDocument({ docNumber: null, title: '一篇没有文号的通知', issuers: ['某局'], text: '通知正文' });
+    const old = makeDocument({ docNumber: '测规〔2016〕7号', title: '旧办法', text: '旧办法全文', validity: { effective: '2016-01-01' } });
+    const results = await recordDocuments(t.db, [
+      { doc: doc(1), seen: seen('a') },
+      { doc: repealer, seen: seen('a') },
+      { doc: noNumber, seen: seen('a') },
+      { doc: old, seen: seen('a') },
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['new', 'new', 'new', 'new']);
+    const target = await t.db.selectFrom('documents').select(['status', 'ended_on', 'repealed_by']).where('doc_number', '=', '测规〔2016〕7号').executeTakeFirstOrThrow();
+    expect(target).toEqual({ status: 'repealed', ended_on: '2026-01-01', repealed_by: (results[1] as { documentId: number }).documentId });
+    expect(await countRows(t.db)).toMatchObject({ documents: 4, versions: 4, relations: 1, version_sources: 4 });
+  });
+
+  it('rolls back only the refused document when the others of its batch were written set-based', async () => {
+    await recordDocuments(t.db, [1, 2, 3].map((k) => ({ doc: doc(k), seen: seen('a') })));
+    const bad = { ...doc(2, '正文2（修订）'), provisions: [{ path: 'x', label: 'x', level: 'bogus' as never, text: 't', heading: null }] };
+    const results = await recordDocuments(t.db, [
+      { doc: doc(1, '正文1（修订）'), seen: seen('b') },
+      { doc: bad, seen: seen('b') },
+      { doc: doc(3), seen: seen('b') },
+      { doc: doc(4), seen: seen('b') },
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(['revised', 'failed', 'unchanged', 'new']);
+    expect(results[0]).toMatchObject({ seq: 2 });
+    // The refused revision left nothing: document 2 still has its one version, its provisions, its columns.
+    expect(await countRows(t.db)).toMatchObject({ documents: 4, versions: 5, version_sources: 6 });
+    const d2 = await t.db
+      .selectFrom('documents as d')
+      .innerJoin('versions as v', 'v.document_id', 'd.id')
+      .select(['v.seq', 'v.text'])
+      .where('d.identity_key', '=', 'no:测规〔2025〕2号')
+      .execute();
+    expect(d2).toEqual([{ seq: 1, text: doc(2).text }]);
+  });
+
+  it('stores texts with any characters exactly, and reads dates as strings and counts as numbers', async () => {
+    const text = '第一条　全角空格、emoji 😀、反斜杠 \\ 与 "引号"\n第二条\t制表符';
+    const d = makeDocument({
+      docNumber: '测规〔2025〕77号',
+      title: '字符测试',
+      text,
+      provisions: [{ path: '第一条', label: '第一条', level: 'article', text: 'emoji 😀 \\ "q"\n换行', heading: '标题' }],
+    });
+    const [r] = await recordDocuments(t.db, [{ doc: d, seen: seen('a') }]);
+    expect(r).toMatchObject({ outcome: 'new', seq: 1 });
+    const v = await t.db.selectFrom('versions').select(['text', 'signed_on', 'id']).executeTakeFirstOrThrow();
+    expect(v.text).toBe(text);
+    expect(v.signed_on).toBe('2025-12-31');
+    expect(typeof v.id).toBe('number');
+    const p = await t.db.selectFrom('provisions').select(['text', 'heading']).executeTakeFirstOrThrow();
+    expect(p).toEqual({ text: 'emoji 😀 \\ "q"\n换行', heading: '标题' });
+  });
 });
