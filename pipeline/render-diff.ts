@@ -322,6 +322,7 @@ td{border:0;border-top:1px solid var(--line)}
 tr td:first-child{border-top:0}
 td::before{content:attr(data-label);display:block;font-size:.8rem;color:var(--muted);font-family:sans-serif}
 td.empty{display:none}
+tr.renumbered{margin-bottom:.5rem}
 tr.renumbered td::before{content:none}
 }
 @media print{body{padding:0}td.empty{background:none}}
