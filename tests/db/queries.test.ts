@@ -1,24 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordDocument } from '../../db/record.ts';
 import { documentHistory, findDocument, listDocuments, textInForce } from '../../db/document.repository.ts';
 import { AmbiguousDocumentError, DocumentNotFoundError } from '../../db/errors.ts';
-import { BACKENDS, clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { BACKENDS, useTestDatabase } from '../helpers/database.ts';
 import { articles, makeDocument } from '../helpers/documents.ts';
 
 const MINISTRY = 'https://www.ndrc.gov.cn/xxgk/zcfb/ghxwj/202601/t20260105.html';
 const PROVINCE = 'https://fgw.gd.gov.cn/zcfg/content/post_4800000.html';
 
 describe.each(BACKENDS)('queries on %s', (backend) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await clearDatabase(t.db);
-  });
+  const t = useTestDatabase(backend);
 
   /** v1 in force from 2025-12-31; v2 published 2026-03-01, in force from 2026-07-01. */
   async function revisedLater() {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { recordDocument, recordDocuments, RecordError } from '../../db/record.ts';
 import { countRows } from '../../db/document.repository.ts';
 import { InvalidDocumentError } from '../../db/errors.ts';
-import { BACKENDS, clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { BACKENDS, useTestDatabase } from '../helpers/database.ts';
 import { articles, makeDocument, punctuationVariant } from '../helpers/documents.ts';
 
 const seen = (source: string) => ({ source, seenAt: '2026-01-05T08:00:00Z' });
@@ -11,16 +11,7 @@ const seen = (source: string) => ({ source, seenAt: '2026-01-05T08:00:00Z' });
 const doc = (k: number, text = `正文${k}`) => makeDocument({ docNumber: `测规〔2025〕${k}号`, title: `测试办法${k}`, text });
 
 describe.each(BACKENDS)('recordDocuments on %s', (backend) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await clearDatabase(t.db);
-  });
+  const t = useTestDatabase(backend);
 
   it('records a batch with the same outcomes as one by one, in order', async () => {
     await recordDocument(t.db, doc(1), seen('a'));

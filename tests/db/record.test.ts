@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { recordDocument } from '../../db/record.ts';
 import { countRows } from '../../db/document.repository.ts';
-import { BACKENDS, clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { BACKENDS, clearDatabase, useTestDatabase } from '../helpers/database.ts';
 import { articles, makeDocument, punctuationVariant } from '../helpers/documents.ts';
 
 const SEEN = { source: 'https://www.ndrc.gov.cn/xxgk/zcfb/ghxwj/202601/t20260105.html', seenAt: '2026-01-05T08:00:00.000Z' };
 
 describe.each(BACKENDS)('recordDocument on %s', (backend) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await clearDatabase(t.db);
-  });
+  const t = useTestDatabase(backend);
 
   it('records a new document with its version, provisions and source', async () => {
     const r = await recordDocument(t.db, makeDocument(), SEEN);
@@ -152,16 +143,7 @@ describe.each(BACKENDS)('recordDocument on %s', (backend) => {
 });
 
 describe.each(BACKENDS)('repeals on %s', (backend) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await clearDatabase(t.db);
-  });
+  const t = useTestDatabase(backend);
 
   const old = makeDocument({
     title: '政府出资产业投资基金管理暂行办法',

@@ -1,7 +1,7 @@
 /**
  * The seed corpus through the real pipeline into the record, on both backends.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processBytes, processText } from '../../pipeline/index.ts';
@@ -10,7 +10,7 @@ import type { PolicyDocument } from '../../pipeline/types.ts';
 import { recordDocument, recordDocuments, type RecordOutcome } from '../../db/record.ts';
 import { recordSnapshot } from '../../db/snapshot.repository.ts';
 import { countRows, documentHistory, listDocuments } from '../../db/document.repository.ts';
-import { BACKENDS, clearDatabase, createTestDatabase, type TestDatabase } from '../helpers/database.ts';
+import { BACKENDS, useTestDatabase } from '../helpers/database.ts';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.ts';
 
@@ -60,16 +60,7 @@ const policiesInSeeds = seedPages.flatMap((p) => pageDocuments(p.text, p.name)).
 const documentsInSeeds = seedPages.flatMap((p) => pageDocuments(p.text, p.name)).length;
 
 describe.each(BACKENDS)('the seed corpus on %s', (backend) => {
-  let t: TestDatabase;
-  beforeAll(async () => {
-    t = await createTestDatabase(backend);
-  });
-  afterAll(async () => {
-    await t?.close();
-  });
-  beforeEach(async () => {
-    await clearDatabase(t.db);
-  });
+  const t = useTestDatabase(backend);
 
   it('records each document once, and nothing more when ingested again', async () => {
     expect(policiesInSeeds).toBeGreaterThanOrEqual(5);

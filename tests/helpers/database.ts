@@ -20,6 +20,7 @@ import { getConfig } from '../../config.ts';
 import { createPGlite, openDatabase } from '../../db/connection.ts';
 import { MIGRATIONS_DIR } from '../../db/migrator.ts';
 import type { Database } from '../../db/schema.ts';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 
 export type BackendName = 'postgres' | 'pglite';
 export const BACKENDS: readonly BackendName[] = ['postgres', 'pglite'];
@@ -182,4 +183,38 @@ const TABLES = [
 export async function clearDatabase(db: Kysely<Database>): Promise<void> {
   const ctes = TABLES.slice(0, -1).map((t, i) => `d${i} as (delete from ${t})`);
   await sql.raw(`with ${ctes.join(', ')} delete from ${TABLES[TABLES.length - 1]}`).execute(db);
+}
+
+/**
+ * Registers this describe block's database: created before its tests, cleared before each test,
+ * closed (and dropped) after them. The returned handle is usable inside the tests.
+ */
+export function useTestDatabase(backend: BackendName, options: { clearEachTest?: boolean } = {}): TestDatabase {
+  let current: TestDatabase | undefined;
+  const get = (): TestDatabase => {
+    if (!current) throw new Error('the test database is only available inside tests');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await createTestDatabase(backend);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  if (options.clearEachTest ?? true) {
+    beforeEach(async () => {
+      await clearDatabase(get().db);
+    });
+  }
+  return {
+    backend,
+    get db() {
+      return get().db;
+    },
+    get url() {
+      return get().url;
+    },
+    openAnother: () => get().openAnother(),
+    close: () => get().close(),
+  };
 }
