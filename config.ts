@@ -22,6 +22,11 @@
  * | `POLICY_TRACKER_RENDER_CONTEXTS` | browser contexts rendering at once per worker process | `2` |
  * | `POLICY_TRACKER_CHROMIUM` (or `PLAYWRIGHT_CHROMIUM`) | the system Chromium | `/usr/bin/chromium` |
  * | `POLICY_TRACKER_OPERATORS` | where operator alerts (source-broken/-recovered) go: an e-mail address or webhook URL | `operators@localhost` |
+ * | `SMTP_URL` | SMTP server e-mail alerts go through, `smtp://user:pass@host:587` (`smtps://` for TLS from the start) | unset (e-mail alerts fail until set) |
+ * | `ALERT_FROM` | sender of e-mail alerts | `policy-tracker <alerts@localhost>` |
+ * | `POLICY_TRACKER_WEBHOOK_TIMEOUT_MS` | time limit of one webhook POST or SMTP exchange | `10000` |
+ * | `POLICY_TRACKER_ALERT_SCAN_CRON` / `POLICY_TRACKER_ALERT_SCAN_TZ` | when the daily expiry scan runs | `0 7 * * *` / `Asia/Shanghai` |
+ * | `POLICY_TRACKER_ALERT_SWEEP_MS` | how often a worker queues alerts left pending (e.g. recorded by the CLI while Redis was down) | `60000` |
  */
 
 export interface Config {
@@ -55,6 +60,18 @@ export interface WorkerConfig {
   readonly chromiumPath: string;
   /** Target of the operators' subscription: e-mail address or http(s) webhook URL. */
   readonly operators: string;
+  /** SMTP server of e-mail alerts (`smtp://…` or `smtps://…`); null: e-mail alerts fail until it is set. */
+  readonly smtpUrl: string | null;
+  /** Sender of e-mail alerts. */
+  readonly alertFrom: string;
+  /** Time limit of one delivery (webhook POST or SMTP exchange). */
+  readonly webhookTimeoutMs: number;
+  /** Cron pattern of the daily expiry scan (job scheduler `alert-scan-daily`). */
+  readonly alertScanCron: string;
+  /** Time zone the cron pattern is read in. */
+  readonly alertScanTimezone: string;
+  /** How often a worker queues the alerts still pending (recorded while Redis was away). */
+  readonly alertSweepMs: number;
 }
 
 /** Defaults, in one typed place. */
@@ -81,6 +98,12 @@ export const WORKER_DEFAULTS = Object.freeze({
     renderContexts: 2,
     chromiumPath: '/usr/bin/chromium',
     operators: 'operators@localhost',
+    smtpUrl: null,
+    alertFrom: 'policy-tracker <alerts@localhost>',
+    webhookTimeoutMs: 10_000,
+    alertScanCron: '0 7 * * *',
+    alertScanTimezone: 'Asia/Shanghai',
+    alertSweepMs: 60_000,
 }) satisfies WorkerConfig;
 
 /** An environment variable holds a value the program cannot use. Names the variable. */
@@ -171,7 +194,36 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     renderContexts: integer(env, 'POLICY_TRACKER_RENDER_CONTEXTS', 1) ?? d.renderContexts,
     chromiumPath: present(env, 'POLICY_TRACKER_CHROMIUM') ?? present(env, 'PLAYWRIGHT_CHROMIUM') ?? d.chromiumPath,
     operators,
+    smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']) ?? d.smtpUrl,
+    alertFrom: present(env, 'ALERT_FROM') ?? d.alertFrom,
+    webhookTimeoutMs: integer(env, 'POLICY_TRACKER_WEBHOOK_TIMEOUT_MS', 1) ?? d.webhookTimeoutMs,
+    alertScanCron: cron(env, 'POLICY_TRACKER_ALERT_SCAN_CRON') ?? d.alertScanCron,
+    alertScanTimezone: timeZone(env, 'POLICY_TRACKER_ALERT_SCAN_TZ') ?? d.alertScanTimezone,
+    alertSweepMs: integer(env, 'POLICY_TRACKER_ALERT_SWEEP_MS', 100) ?? d.alertSweepMs,
   });
+}
+
+/** A five- or six-field cron pattern (checked for shape only; BullMQ parses it). */
+function cron(env: Env, name: string): string | null {
+  const v = present(env, name);
+  if (v === null) return null;
+  const fields = v.split(/\s+/);
+  if (fields.length < 5 || fields.length > 6 || !fields.every((f) => /^[\d*/,\-A-Za-z?LW#]+$/.test(f))) {
+    throw new ConfigError(name, `"${v}" is not a cron pattern such as "0 7 * * *"`);
+  }
+  return fields.join(' ');
+}
+
+/** An IANA time zone name the runtime knows. */
+function timeZone(env: Env, name: string): string | null {
+  const v = present(env, name);
+  if (v === null) return null;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: v });
+  } catch {
+    throw new ConfigError(name, `"${v}" is not a time zone name such as Asia/Shanghai`);
+  }
+  return v;
 }
 
 /**

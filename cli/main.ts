@@ -14,6 +14,7 @@ import { registerSources } from './sources.command.ts';
 import { registerWorker } from './worker.command.ts';
 import { registerJobs } from './jobs.command.ts';
 import { registerSnapshots } from './snapshots.command.ts';
+import { registerSubscribe } from './subscribe.command.ts';
 
 const program = new Command();
 program
@@ -32,6 +33,7 @@ registerSources(program);
 registerWorker(program);
 registerJobs(program);
 registerSnapshots(program);
+registerSubscribe(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
 async function main(argv: string[]): Promise<number> {
