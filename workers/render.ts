@@ -4,7 +4,7 @@
  * pages rendering at once (each in its own incognito context, closed after use).
  */
 import type { Browser } from 'playwright-core';
-import { USER_AGENT } from './http-fetch.ts';
+import { FetchError, USER_AGENT } from './http-fetch.ts';
 
 /** Flags for a headless system Chromium in a container (stack notes). */
 const CHROMIUM_ARGS = [
@@ -12,17 +12,8 @@ const CHROMIUM_ARGS = [
   '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
 ];
 
-/** Rendering failed (browser missing, navigation error, timeout); `message` is one line. */
-export class RenderError extends Error {
-  readonly url: string;
-  readonly status: number | null;
-  constructor(url: string, message: string, status: number | null = null, options?: { cause?: unknown }) {
-    super(`${url}: ${message}`, options);
-    this.name = this.constructor.name;
-    this.url = url;
-    this.status = status;
-  }
-}
+/** Rendering failed (browser missing, navigation error, timeout): a fetch failure like any other. */
+export class RenderError extends FetchError {}
 
 export interface RenderedPage {
   readonly status: number;
