@@ -10,6 +10,8 @@ import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
 import { type Database, recordDocument, recordSnapshot, type RecordOutcome } from '../db/index.ts';
 import { recordChanges } from '../db/changes.repository.ts';
+import { raiseIngestAlerts } from '../db/alerts.repository.ts';
+import { getConfig, getWorkerConfig } from '../config.ts';
 import { processBytes } from '../pipeline/index.ts';
 import { fetchPage } from '../workers/http-fetch.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
@@ -77,8 +79,41 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
+/** Alert ids raised while ingesting, and the first error met raising them (reported once). */
+export interface AlertCollector {
+  readonly ids: number[];
+  error: string | null;
+}
+
+/** Raises the subscribers' alerts of one recorded document; never fails the ingest. */
+async function raiseInto(alerts: AlertCollector, db: Kysely<Database>, r: { documentId: number; versionId: number; outcome: RecordOutcome }): Promise<void> {
+  try {
+    alerts.ids.push(...(await raiseIngestAlerts(db, r)));
+  } catch (raw) {
+    alerts.error ??= oneLine(raw);
+  }
+}
+
+/**
+ * Hands the raised alerts to the `deliver` queue; when Redis cannot be reached they stay pending
+ * in the database (a worker's sweep queues them) and this says so once.
+ */
+async function queueAlerts(alerts: AlertCollector): Promise<void> {
+  if (alerts.error) process.stderr.write(`policy-tracker: warning: could not raise alerts (${alerts.error}); the documents are recorded, re-ingest to raise them\n`);
+  if (alerts.ids.length === 0) return;
+  let reason: string | null;
+  try {
+    const { queueDeliveriesOrLeavePending } = await import('../workers/alert-queue.ts');
+    reason = (await queueDeliveriesOrLeavePending(getConfig().redisUrl, getWorkerConfig(), alerts.ids)).reason;
+  } catch (raw) {
+    reason = oneLine(raw);
+  }
+  const n = `${alerts.ids.length} alert${alerts.ids.length === 1 ? '' : 's'}`;
+  if (reason !== null) process.stderr.write(`policy-tracker: ${n} recorded as pending (${reason}); a worker will deliver them once it runs\n`);
+}
+
 /** Read or fetch one source, run the pipeline and record its documents. Never throws. */
-export async function ingestOne(db: Kysely<Database>, source: string, maxBytes = DEFAULT_MAX_BYTES): Promise<InputResult> {
+export async function ingestOne(db: Kysely<Database>, source: string, maxBytes = DEFAULT_MAX_BYTES, alerts?: AlertCollector): Promise<InputResult> {
   const seenAt = new Date();
   const isUrl = IS_URL.test(source);
   const location = isUrl ? source : resolve(source);
@@ -113,6 +148,7 @@ export async function ingestOne(db: Kysely<Database>, source: string, maxBytes =
       // What changed against the version before. The version is recorded either way: should
       // this fail, `diff` and `history` compute and record the changes when first asked.
       if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
+      if (alerts) await raiseInto(alerts, db, r);
       documents.push({ ...base, outcome: r.outcome, documentId: r.documentId, seq: r.seq, error: null });
     } catch (raw) {
       documents.push({ ...base, outcome: 'failed', documentId: null, seq: null, error: `${source}: «${doc.title}»: ${oneLine(raw)}` });
@@ -157,8 +193,9 @@ export function registerIngest(program: Command): void {
             : null;
           const bar = multi?.create(sources.length, 0, { docs: 0 });
           let docs = 0;
+          const alerts: AlertCollector = { ids: [], error: null };
           for (const source of sources) {
-            const r = await ingestOne(db, source, opts.maxSize);
+            const r = await ingestOne(db, source, opts.maxSize, alerts);
             results.push(r);
             docs += r.documents.length;
             const problems = [r.error, ...r.documents.map((d) => d.error)].filter((e): e is string => e !== null);
@@ -169,6 +206,7 @@ export function registerIngest(program: Command): void {
             bar?.increment(1, { docs });
           }
           multi?.stop();
+          await queueAlerts(alerts);
         });
       }
       const summary = summarize(results);

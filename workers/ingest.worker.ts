@@ -5,6 +5,8 @@
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { recordDocument, type RecordOutcome } from '../db/index.ts';
+import { raiseIngestAlerts } from '../db/alerts.repository.ts';
+import { queueDeliveries } from './alert-queue.ts';
 import { processBytes } from '../pipeline/index.ts';
 import type { WorkerContext } from './context.ts';
 import { toJobError } from './errors.ts';
@@ -34,6 +36,8 @@ export function ingestProcessor(ctx: WorkerContext) {
       for (const doc of page.documents) {
         const r = await recordDocument(ctx.db, doc, { source: snap.location, seenAt: snap.fetched_at, snapshotId: snap.id });
         documents[r.outcome]++;
+        // Subscribers' alerts (new, revised, repeal); `unchanged` catches up after a crash in between.
+        await queueDeliveries(ctx.queues, await raiseIngestAlerts(ctx.db, r));
       }
       ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents }, 'ingested');
       return { snapshotId, documents };
