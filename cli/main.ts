@@ -14,6 +14,8 @@ import { registerSources } from './sources.command.ts';
 import { registerWorker } from './worker.command.ts';
 import { registerJobs } from './jobs.command.ts';
 import { registerSnapshots } from './snapshots.command.ts';
+import { registerServe } from './serve.command.ts';
+import { registerUsers } from './users.command.ts';
 import { registerSubscribe } from './subscribe.command.ts';
 
 const program = new Command();
@@ -33,6 +35,8 @@ registerSources(program);
 registerWorker(program);
 registerJobs(program);
 registerSnapshots(program);
+registerServe(program);
+registerUsers(program);
 registerSubscribe(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
