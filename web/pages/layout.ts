@@ -94,7 +94,7 @@ table.list,table.list tbody,table.list tr,table.list td{display:block;width:100%
 table.list tr{padding:.5rem 0;border-bottom:1px solid var(--line)}
 table.list td{border:0;padding:.1rem 0}
 table.list td.issuers{font-size:.85rem;color:var(--muted)}
-dl.meta{grid-template-columns:1fr}dl.meta dt{margin-top:.3rem}
+dl.meta{gap:.2rem .75rem}
 table.diff thead{display:none}
 table.diff,table.diff tbody,table.diff tr,table.diff td{display:block;width:100%}
 table.diff tr{margin:0 0 .9rem;border:1px solid var(--line);border-radius:6px;overflow:hidden}

@@ -1,0 +1,160 @@
+/**
+ * The review pages in the system Chromium (playwright-core, never a downloaded browser) against
+ * the running server: search by part of a number, the 新旧对照 of an inserted article, the
+ * expiring page, an untrusted text rendered as text, and signing in. Screenshots at laptop and
+ * phone sizes land in tests/web/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addUser } from '../../db/users.repository.ts';
+import { INSERTED_ARTICLE } from '../fixtures/diff/revisions.ts';
+import type { TestDatabase } from '../helpers/database.ts';
+import { documentId, filledDatabase, NUMBER_1752, startServer, UNTRUSTED_NUMBER } from './server-fixture.ts';
+
+const SHOTS = join(import.meta.dirname, 'screenshots');
+const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
+const SIZES = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+
+describe('review pages in Chromium', () => {
+  let t: TestDatabase;
+  let browser: Browser;
+  let open: { app: FastifyInstance; base: string };
+  let closed: { app: FastifyInstance; base: string };
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([
+      filledDatabase(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      }),
+    ]);
+    open = await startServer(t, { public: true });
+    closed = await startServer(t, { public: false });
+    await addUser(t.db, { name: 'analyst', role: 'viewer', password: 'correct horse battery' });
+    mkdirSync(SHOTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await open?.app.close();
+    await closed?.app.close();
+    await t?.close();
+  });
+
+  /** A page at each size; `fn` runs on both, screenshots named `<name>-laptop.png` / `-phone.png`. */
+  async function atBothSizes(name: string, url: string, fn: (page: Page) => Promise<void>): Promise<void> {
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN' });
+      const page = await context.newPage();
+      let dialogs = 0;
+      page.on('dialog', (d) => {
+        dialogs++;
+        void d.dismiss();
+      });
+      await page.goto(url);
+      await fn(page);
+      await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`) });
+      expect(dialogs).toBe(0);
+      await context.close();
+    }
+  }
+
+  it('search finds the 1752号 办法 by part of its number', async () => {
+    await atBothSizes('list-search-1752', `${open.base}/`, async (page) => {
+      await page.getByRole('searchbox').fill('1752');
+      await page.getByRole('button', { name: '检索' }).click();
+      await page.waitForURL(/q=1752/);
+      const rows = page.locator('table.list tbody tr');
+      await expect.poll(() => rows.count()).toBe(1);
+      await expect.poll(() => rows.first().textContent()).toContain(NUMBER_1752);
+      expect(await rows.first().locator('.badge').textContent()).toBe('现行有效');
+      expect(await rows.first().locator('.next').textContent()).toBe('有效期至 2030-12-30');
+    });
+  });
+
+  it('the 新旧对照 shows the inserted 第二条 as added and the following articles as renumbered, not modified', async () => {
+    const id = await documentId(t, NUMBER_1752);
+    await atBothSizes('diff-1752', `${open.base}/documents/${id}/diff?from=1&to=2`, async (page) => {
+      const added = page.locator('tr[data-op="added"]');
+      expect(await added.count()).toBe(1);
+      expect(await added.locator('ins').textContent()).toBe(INSERTED_ARTICLE);
+      expect(await added.textContent()).toContain('第二条');
+      expect(await added.locator('.tag').textContent()).toBe('新增');
+      const renumbered = page.locator('tr[data-op="renumbered"]');
+      expect(await renumbered.count()).toBe(13);
+      expect(await renumbered.first().textContent()).toContain('第二条 → 第三条（仅序号变化');
+      expect(await renumbered.last().textContent()).toContain('第十四条 → 第十五条');
+      expect(await page.locator('tr[data-op="modified"]').count()).toBe(0);
+      expect(await page.locator('a', { hasText: 'Markdown' }).getAttribute('href')).toBe(`/documents/${id}/diff.md?from=1&to=2`);
+    });
+    // The toggle shows the unchanged 第一条 too, without script.
+    const context = await browser.newContext({ viewport: SIZES.laptop, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${open.base}/documents/${id}/diff?from=1&to=2`);
+    await page.getByRole('link', { name: '显示未变的条文' }).click();
+    await page.waitForURL(/all=1/);
+    expect(await page.locator('tr.unchanged').count()).toBe(1);
+    expect(await page.locator('table.diff tbody tr').first().getAttribute('class')).toBe('unchanged');
+    await page.screenshot({ path: join(SHOTS, 'diff-1752-all-laptop.png') });
+    await context.close();
+  });
+
+  it('the document page shows its validity sentence, versions and outline', async () => {
+    const id = await documentId(t, NUMBER_1752);
+    await atBothSizes('document-1752', `${open.base}/documents/${id}`, async (page) => {
+      expect(await page.locator('blockquote').first().textContent()).toContain('有效期5年');
+      expect(await page.locator('ol.timeline li').count()).toBe(2);
+      expect(await page.locator('.outline .lv-article').count()).toBe(15);
+    });
+  });
+
+  it('the expiring page on 2027-10-15 lists the Guangdong subsidy window with its sentence', async () => {
+    await atBothSizes('expiring-2027-10-15', `${open.base}/expiring?on=2027-10-15`, async (page) => {
+      const item = page.locator('#within-90 li', { hasText: '粤金管〔2025〕24号' });
+      expect(await item.count()).toBeGreaterThanOrEqual(1);
+      const text = (await item.first().textContent())!;
+      expect(text).toContain('2027-12-31');
+      expect(text).toContain('还剩 77 天');
+      expect(await item.first().locator('blockquote').textContent()).toContain('2027年12月31日');
+    });
+  });
+
+  it('a policy text holding <script> renders as text: no dialog, the text is visible', async () => {
+    const id = await documentId(t, UNTRUSTED_NUMBER);
+    for (const url of [`${open.base}/documents/${id}`, `${open.base}/documents/${id}/diff`]) {
+      await atBothSizes(url.endsWith('diff') ? 'untrusted-diff' : 'untrusted-document', url, async (page) => {
+        await expect.poll(() => page.getByText('<script>alert(1)</script>').count()).toBeGreaterThanOrEqual(1);
+        expect(await page.getByText('<script>alert(1)</script>').first().isVisible()).toBe(true);
+        expect(await page.locator('main script').count()).toBe(0);
+      });
+    }
+  });
+
+  it('without --public the pages ask to sign in, and show the list once signed in', async () => {
+    const context = await browser.newContext({ viewport: SIZES.phone, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    await page.goto(`${closed.base}/expiring?on=2027-10-15`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await page.screenshot({ path: join(SHOTS, 'login-phone.png') });
+    await page.getByLabel('用户名').fill('analyst');
+    await page.getByLabel('密码').fill('wrong password!');
+    await page.getByRole('button', { name: '登录' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('用户名或密码不正确');
+    await page.getByLabel('用户名').fill('analyst');
+    await page.getByLabel('密码').fill('correct horse battery');
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(/\/expiring\?on=2027-10-15$/);
+    expect(await page.locator('header .who').textContent()).toContain('analyst');
+    const cookie = (await context.cookies()).find((c) => c.name === 'pt_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(await page.content()).not.toContain(cookie.value);
+    await page.getByRole('button', { name: '退出' }).click();
+    await page.waitForURL(/\/login/);
+    await page.goto(`${closed.base}/`);
+    expect(new URL(page.url()).pathname).toBe('/login');
+    await context.close();
+  });
+});
