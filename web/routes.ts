@@ -18,11 +18,19 @@ export function ctxOf(req: FastifyRequest, section: PageContext['section']): Pag
   return { user: req.user ? { name: req.user.name, role: req.user.role } : null, section };
 }
 
+/** How long the issuer choices of the list are reused (they scan every document). */
+const ISSUERS_TTL_MS = 60_000;
+
 export function registerPages(app: FastifyInstance, db: Kysely<Database>, today: () => string): void {
+  let issuers: { at: number; list: Promise<string[]> } | null = null;
+  const issuerChoices = (): Promise<string[]> => {
+    if (issuers === null || Date.now() - issuers.at > ISSUERS_TTL_MS) issuers = { at: Date.now(), list: topIssuers(db).catch(() => []) };
+    return issuers.list;
+  };
   app.get('/', async (req, reply) => {
     const q = req.query as Query;
     const on = date(q, 'on') ?? today();
-    const [{ filters, page }, issuers] = await Promise.all([listData(db, q, on), topIssuers(db)]);
+    const [{ filters, page }, issuers] = await Promise.all([listData(db, q, on), issuerChoices()]);
     return reply.type(HTML).send(documentsPage(ctxOf(req, 'documents'), { page, filters, issuers, on }));
   });
 

@@ -1,0 +1,191 @@
+/**
+ * bench/web: latency of the review pages over a large record. Prints figures; never part of
+ * `npm test`.
+ *
+ *   npx tsx bench/web.ts [--documents 100000] [--requests 2000] [--concurrency 4]
+ *
+ * 1. Creates a scratch database (on the server of DATABASE_URL, else TEST_DATABASE_URL; dropped at
+ *    the end) and records N generated documents (the seed policies under their own numbers and
+ *    signing dates) with the set-based `recordDocuments`, plus one 150-article document in two
+ *    versions (a new article inserted near the top, one edited).
+ * 2. Starts `policy-tracker serve --public` in a child process on 127.0.0.1 (so that the load
+ *    generator does not share its event loop) and sends, after a warm-up, R requests at a time of
+ *    C concurrent undici requests to the document list (`/`, first page, and `/?q=` a number part)
+ *    and to the diff page of the 150-article document.
+ * 3. Prints median and p99 per URL. Targets: list < 50 ms p99, diff page < 100 ms p99.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { request } from 'undici';
+import { getConfig } from '../config.ts';
+import { openDatabase } from '../db/connection.ts';
+import { recordDocument, recordDocuments } from '../db/record.ts';
+import { processText } from '../pipeline/index.ts';
+import type { PolicyDocument, Provision } from '../pipeline/types.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    documents: { type: 'string', default: '100000' },
+    requests: { type: 'string', default: '2000' },
+    concurrency: { type: 'string', default: '4' },
+    batch: { type: 'string', default: '500' },
+  },
+});
+const DOCUMENTS = Number(args.documents);
+const REQUESTS = Number(args.requests);
+const CONCURRENCY = Number(args.concurrency);
+const BATCH = Number(args.batch);
+const ROOT = join(import.meta.dirname, '..');
+
+const seedsDir = join(ROOT, 'seeds');
+const bases = readdirSync(seedsDir)
+  .filter((f) => f.endsWith('.txt'))
+  .sort()
+  .flatMap((f) => processText(readFileSync(join(seedsDir, f), 'utf8'), { fileName: f }).documents)
+  .filter((d) => d.provisions.length > 0 && d.kind === 'policy');
+
+const day = (k: number) => new Date(Date.UTC(2015, 0, 1) + (k % 4000) * 86_400_000).toISOString().slice(0, 10);
+
+function generated(k: number): PolicyDocument {
+  const base = bases[k % bases.length]!;
+  const provisions = base.provisions.map((p, i) => (i === 0 ? { ...p, text: `${p.text}（样本${k}）` } : p));
+  return {
+    ...base,
+    provisions,
+    text: provisions.map((p) => `${p.label} ${p.text}`).join('\n'),
+    title: `${base.title}（样本${k}）`,
+    docNumber: `样规〔${2015 + (k % 11)}〕${10000 + k}号`,
+    docNumberRaw: null,
+    signedOn: day(k),
+    validity: { ...base.validity, repeals: [] },
+  };
+}
+
+const CN = (n: number): string => {
+  const d = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+  const h = Math.floor(n / 100);
+  const t = Math.floor((n % 100) / 10);
+  const o = n % 10;
+  return `${h ? `${d[h]}百` : ''}${t ? `${t === 1 && !h ? '' : d[t]}十` : h && o ? '零' : ''}${d[o]}`;
+};
+
+/** A 150-article 办法; version 2 inserts an article after 第三条 and edits one further down. */
+function bigDocument(version: 1 | 2): PolicyDocument {
+  const base = bases[0]!;
+  const texts = Array.from({ length: 150 }, (_, i) => `第${i + 1}项规定：${base.provisions[i % base.provisions.length]!.text}`);
+  if (version === 2) {
+    texts.splice(3, 0, '政府投资基金应当坚持市场化、法治化、专业化原则，建立健全投资决策和风险约束机制。');
+    texts[100] = texts[100]!.replace(/。/, '，并每年报告一次。');
+  }
+  const provisions: Provision[] = texts.map((text, i) => ({ path: `第${CN(i + 1)}条`, label: `第${CN(i + 1)}条`, level: 'article', heading: null, text }));
+  return {
+    ...base,
+    provisions,
+    text: provisions.map((p) => `${p.label} ${p.text}`).join('\n'),
+    title: '关于一百五十条的基准测试办法',
+    docNumber: '基准规〔2026〕150号',
+    docNumberRaw: null,
+    validity: { ...base.validity, repeals: [] },
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function measure(base: string, path: string): Promise<{ median: number; p99: number; bytes: number }> {
+  const once = async () => {
+    const t0 = performance.now();
+    const r = await request(`${base}${path}`);
+    const body = await r.body.text();
+    if (r.statusCode !== 200) throw new Error(`${path}: HTTP ${r.statusCode}`);
+    return { ms: performance.now() - t0, bytes: body.length };
+  };
+  for (let i = 0; i < 50; i++) await once();
+  const times: number[] = [];
+  let bytes = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < REQUESTS) {
+        next++;
+        const r = await once();
+        times.push(r.ms);
+        bytes = r.bytes;
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  return { median: percentile(times, 50), p99: percentile(times, 99), bytes };
+}
+
+const serverUrl = getConfig().databaseUrl ?? getConfig().testDatabaseUrl;
+const scratch = `pt_bench_web_${process.pid}`;
+const admin = async (q: string) => {
+  const c = new pg.Client({ connectionString: serverUrl });
+  await c.connect();
+  try {
+    await c.query(q);
+  } finally {
+    await c.end();
+  }
+};
+const url = new URL(serverUrl);
+url.pathname = `/${scratch}`;
+
+await admin(`create database "${scratch}"`);
+let child: ReturnType<typeof spawn> | undefined;
+try {
+  const db = await openDatabase({ databaseUrl: url.toString() });
+  const t0 = performance.now();
+  for (let start = 0; start < DOCUMENTS; start += BATCH * 2) {
+    await Promise.all(
+      [start, start + BATCH].filter((s) => s < DOCUMENTS).map((s) =>
+        recordDocuments(
+          db,
+          Array.from({ length: Math.min(BATCH, DOCUMENTS - s) }, (_, i) => ({ doc: generated(s + i), seen: { source: `bench/${s + i}.txt`, seenAt: '2026-01-01T00:00:00Z' } })),
+        ),
+      ),
+    );
+  }
+  await recordDocument(db, bigDocument(1), { source: 'bench/big-v1.txt', seenAt: '2026-01-01T00:00:00Z' });
+  await recordDocument(db, bigDocument(2), { source: 'bench/big-v2.txt', seenAt: '2026-01-02T00:00:00Z' });
+  await db.destroy();
+  const c = new pg.Client({ connectionString: url.toString() });
+  await c.connect();
+  await c.query('vacuum analyze');
+  const { rows } = await c.query<{ n: string }>('select count(*) as n from documents');
+  await c.end();
+  console.log(`recorded ${rows[0]!.n} documents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const port = 18_000 + (process.pid % 1000);
+  child = spawn(process.execPath, [join(ROOT, 'bin', 'policy-tracker.js'), 'serve', '--public', '--port', String(port)], {
+    env: { ...process.env, DATABASE_URL: url.toString() },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child!.stderr!.on('data', (b: Buffer) => b.toString().includes('serving http') && resolve());
+    child!.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  console.log(`${REQUESTS} requests per URL, ${CONCURRENCY} at a time, after 50 warm-up requests`);
+  for (const [name, path, target] of [
+    ['list, first page', '/', 50],
+    ['list, page 200', '/?page=200', 50],
+    ['list, status filter', '/?status=in_force', 50],
+    ['API list', '/api/documents', 50],
+    ['diff page, 150 articles', `/documents/${encodeURIComponent('基准规〔2026〕150号')}/diff?from=1&to=2`, 100],
+    ['diff page, with unchanged', `/documents/${encodeURIComponent('基准规〔2026〕150号')}/diff?from=1&to=2&all=1`, 100],
+  ] as const) {
+    const r = await measure(base, path);
+    console.log(`${name.padEnd(28)} median ${r.median.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   (target p99 < ${target} ms: ${r.p99 < target ? 'met' : 'MISSED'}; ${(r.bytes / 1024).toFixed(0)} KB)`);
+  }
+} finally {
+  child?.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 500));
+  await admin(`drop database if exists "${scratch}" with (force)`);
+}
