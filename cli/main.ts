@@ -17,6 +17,8 @@ import { registerSnapshots } from './snapshots.command.ts';
 import { registerServe } from './serve.command.ts';
 import { registerUsers } from './users.command.ts';
 import { registerSubscribe } from './subscribe.command.ts';
+import { registerAlerts } from './alerts.command.ts';
+import { registerFeed } from './feed.command.ts';
 
 const program = new Command();
 program
@@ -38,6 +40,8 @@ registerSnapshots(program);
 registerServe(program);
 registerUsers(program);
 registerSubscribe(program);
+registerAlerts(program);
+registerFeed(program);
 
 /** Exit codes: 1 for bad input or a failed run, 2 for a usage error. */
 async function main(argv: string[]): Promise<number> {

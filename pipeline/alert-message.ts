@@ -209,7 +209,7 @@ export function renderAlertMessage(alert: AlertView): AlertMessage {
     case 'measure_expired': {
       const expired = alert.kind === 'measure_expired';
       const m = p.measure;
-      const what = `${named(doc)}${m?.path ?? ''}${m?.kind ? MEASURE_KIND_NAMES[m.kind] : '措施'}`;
+      const what = `${named(doc)}${m ? `第${m.path}项` : ''}${m?.kind ? MEASURE_KIND_NAMES[m.kind] : '措施'}`;
       subject = expired ? `【措施已到期】${what}已于${chineseDate(p.endsOn)}到期` : `【措施即将到期】${what}将于${chineseDate(p.endsOn)}到期`;
       summary = expired
         ? `${what}的执行期限已于${chineseDate(p.endsOn)}届满。`
@@ -220,7 +220,7 @@ export function renderAlertMessage(alert: AlertView): AlertMessage {
         m?.text ? `内容：${clip(m.text, 500)}` : '',
         m?.amounts.length ? `金额：${m.amounts.join('、')}` : '',
         `期限：${m?.startsOn ? `${chineseDate(m.startsOn)}至` : '至'}${chineseDate(p.endsOn)}`,
-        p.basis ? `依据：${clip(p.basis)}` : '',
+        p.basis && p.basis !== m?.text ? `依据：${clip(p.basis)}` : '',
       ];
       break;
     }

@@ -15,13 +15,45 @@ export async function queueDeliveries(queues: Queues, alertIds: readonly number[
 }
 
 /**
+ * Queues alerts that may have had a job before (`alerts retry`, the sweep): a failed job is sent
+ * back (its attempts reset), a finished one replaced, a waiting, delayed or running one left alone,
+ * and a missing one added. @returns how many jobs were added or revived.
+ */
+export async function requeueDeliveries(queues: Queues, alertIds: readonly number[]): Promise<number> {
+  let n = 0;
+  for (const alertId of alertIds) {
+    const id = jobIds.deliver(alertId);
+    const job = await queues.deliver.getJob(id);
+    const state = job ? await job.getState() : 'missing';
+    if (state === 'failed') {
+      await job!.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else if (state === 'completed') {
+      await job!.remove();
+      await enqueue(queues, 'deliver', { alertId }, id);
+    } else if (state === 'missing' || state === 'unknown') {
+      await enqueue(queues, 'deliver', { alertId }, id);
+    } else continue;
+    n++;
+  }
+  return n;
+}
+
+/**
  * For short-lived commands (CLI ingest): queues the alerts when Redis answers; otherwise leaves
  * them `pending` in Postgres for a worker's sweep and says why. Never throws.
  */
-export async function queueDeliveriesOrLeavePending(redisUrl: string, config: WorkerConfig, alertIds: readonly number[]): Promise<{ queued: boolean; reason: string | null }> {
+export async function queueDeliveriesOrLeavePending(
+  redisUrl: string,
+  config: WorkerConfig,
+  alertIds: readonly number[],
+  opts: { requeue?: boolean } = {},
+): Promise<{ queued: boolean; reason: string | null }> {
   if (alertIds.length === 0) return { queued: true, reason: null };
   try {
-    await withQueues(redisUrl, config, (queues) => queueDeliveries(queues, alertIds));
+    await withQueues(redisUrl, config, async (queues) => {
+      if (opts.requeue) await requeueDeliveries(queues, alertIds);
+      else await queueDeliveries(queues, alertIds);
+    });
     return { queued: true, reason: null };
   } catch (err) {
     return { queued: false, reason: (err as Error).message };
@@ -31,10 +63,9 @@ export async function queueDeliveriesOrLeavePending(redisUrl: string, config: Wo
 /**
  * Queues every alert still undelivered (recorded while Redis was away, or whose job was lost
  * with Redis): `pending` ones, and `sending` ones untouched for `staleMs`.
- * @returns how many ids were handed to the queue.
+ * @returns how many jobs were added or revived.
  */
 export async function sweepUndelivered(db: Kysely<Database>, queues: Queues, staleMs: number, now = new Date()): Promise<number> {
   const ids = await undeliveredAlertIds(db, new Date(now.getTime() - staleMs));
-  await queueDeliveries(queues, ids);
-  return ids.length;
+  return requeueDeliveries(queues, ids);
 }

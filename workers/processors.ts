@@ -7,6 +7,8 @@
  */
 import type { Processor } from 'bullmq';
 import type { WorkerContext } from './context.ts';
+import { alertScanProcessor } from './alert-scan.worker.ts';
+import { deliverProcessor } from './deliver.worker.ts';
 import { fetchProcessor } from './fetch.worker.ts';
 import { ingestProcessor } from './ingest.worker.ts';
 import type { Payload, QueueName } from './queues.ts';
@@ -16,6 +18,6 @@ export type ProcessorFactory<Q extends QueueName> = (ctx: WorkerContext) => Proc
 export const PROCESSORS: { readonly [Q in QueueName]?: ProcessorFactory<Q> } = {
   fetch: fetchProcessor,
   ingest: ingestProcessor,
-  // 'alert-scan': alertScanProcessor,
-  // deliver: deliverProcessor,
+  'alert-scan': alertScanProcessor,
+  deliver: deliverProcessor,
 };
