@@ -20,8 +20,10 @@ export type HookBehaviour = (n: number) => { status: number; delayMs?: number };
 
 export interface HookReceiver {
   readonly url: string;
-  /** Every request, in order, with the answer given. */
+  /** Every request, in order, with the answer given (pushed when answered). */
   readonly received: ReceivedHook[];
+  /** Alert ids of the requests as they arrive, before any answer. */
+  readonly arrivals: string[];
   /** Requests that were answered 2xx. */
   accepted(): ReceivedHook[];
   /** The secret to verify signatures with (set once the subscription exists). */
@@ -33,6 +35,7 @@ export interface HookReceiver {
 export async function startHookReceiver(path = '/hook'): Promise<HookReceiver> {
   let behaviour: HookBehaviour = () => ({ status: 200 });
   const received: ReceivedHook[] = [];
+  const arrivals: string[] = [];
   const state = { secret: '' };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -40,7 +43,8 @@ export async function startHookReceiver(path = '/hook'): Promise<HookReceiver> {
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
       const signature = String(req.headers['x-policy-signature'] ?? '');
-      const { status, delayMs } = behaviour(received.length + 1);
+      arrivals.push(String(req.headers['x-policy-alert-id'] ?? ''));
+      const { status, delayMs } = behaviour(arrivals.length);
       let json: Record<string, unknown> = {};
       try {
         json = JSON.parse(body) as Record<string, unknown>;
@@ -68,6 +72,7 @@ export async function startHookReceiver(path = '/hook'): Promise<HookReceiver> {
   return {
     url: `http://127.0.0.1:${port}${path}`,
     received,
+    arrivals,
     accepted: () => received.filter((h) => h.status < 300),
     get secret() {
       return state.secret;
