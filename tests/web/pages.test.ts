@@ -2,9 +2,11 @@
  * The review pages in the system Chromium (playwright-core, never a downloaded browser) against
  * the running server: search by part of a number, the 新旧对照 of an inserted article, the
  * expiring page, an untrusted text rendered as text, and signing in. Screenshots at laptop and
- * phone sizes land in tests/web/screenshots/.
+ * phone sizes land in a temporary folder (printed), or in tests/web/screenshots/ with
+ * UPDATE_SCREENSHOTS=1 so the committed ones can be refreshed on purpose.
  */
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -14,7 +16,7 @@ import { INSERTED_ARTICLE } from '../fixtures/diff/revisions.ts';
 import type { TestDatabase } from '../helpers/database.ts';
 import { documentId, filledDatabase, NUMBER_1752, startServer, UNTRUSTED_NUMBER } from './server-fixture.ts';
 
-const SHOTS = join(import.meta.dirname, 'screenshots');
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(import.meta.dirname, 'screenshots') : join(tmpdir(), 'policy-tracker-screenshots');
 const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
 const SIZES = { laptop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
 
