@@ -49,6 +49,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await clearDatabase(tdb.db);
   hooks.received.length = 0;
+  hooks.arrivals.length = 0;
   mail.mails.length = 0;
   hooks.behave(() => ({ status: 200 }));
 });
