@@ -49,8 +49,13 @@ export interface ExtractedMeasure extends Measure {
 const PROHIBITION_RE = /不得|禁止|严禁|不准|不允许/u;
 /** Grants: money, relief or an explicit 给予/予以…支持. */
 const SUPPORT_STRONG_RE = /给予(?![^，,。；;]{0,8}(?:处分|处罚|警告|罚款|批评|问责|通报))|予以(?:支持|奖励|补助|补贴|优待|倾斜|保障|表彰)|补助|补贴|奖励(?!工作|制度|办法|条例|委员会|评审|种类|等级)|奖补|贴息|资助|减免|免征|减征|最高可获|一次性奖励|经费支持|资金支持|财政[^，,。；;]{0,20}增资|免于追究/u;
-/** Softer support: a clause that opens with 支持/鼓励/扶持, or …支持力度, 提供…支持. */
-const SUPPORT_WEAK_RE = /(?:^|[，,；;：:。\n])\s*(?:并|同时|积极|大力|重点|继续)?(?:支持|鼓励|扶持)|支持力度|提供[^，,。；;]{0,12}支持|加大[^，,。；;]{0,20}力度/u;
+/**
+ * Softer support: a clause that opens with 支持/鼓励/扶持, or …支持力度, 提供…支持. The clause-start
+ * test is a lookbehind after the verb, so that the expression starts with a literal and is only
+ * tried where a verb is (3× faster than `(?:^|[，,…])\s*…(?:支持|鼓励|扶持)`, same matches).
+ */
+const SUPPORT_WEAK_RE =
+  /(?:支持|鼓励|扶持)(?<=(?:^|[，,；;：:。\n])\s*(?:并|同时|积极|大力|重点|继续)?(?:支持|鼓励|扶持))|支持力度|提供[^，,。；;]{0,12}支持|加大[^，,。；;]{0,20}力度/u;
 /** Targets: 到2027年(底)… at a clause start, 力争…, (主要)目标. */
 const TARGET_RE = /(?:^|[，,；;：:。\n])\s*(?:力争)?到\s*[12][0-9]{3}\s*年|力争|(?:主要|发展|总体)目标[是为：:]/u;
 /**
@@ -129,13 +134,15 @@ const AMOUNT_QUALIFIER_RE = new RegExp(`${AMOUNT_QUALIFIER}[^，,。、；;：:\
 /** How far back a qualifier may start. */
 const QUALIFIER_REACH = 16;
 
-/** Characters every amount ends with: a cheap pre-check. */
-const AMOUNT_HINT_RE = /[元%％倍]|百分点/u;
+/** Characters every amount ends with (元, %, ％, 倍, 百分点): a cheap pre-check. */
+function hasAmountHint(s: string): boolean {
+  return s.includes('元') || s.includes('%') || s.includes('％') || s.includes('倍') || s.includes('百分点');
+}
 
 /** Amounts and caps as written, in order, without duplicates. */
 export function findAmounts(text: string): string[] {
   const out: string[] = [];
-  if (!AMOUNT_HINT_RE.test(text)) return out;
+  if (!hasAmountHint(text)) return out;
   for (const m of text.matchAll(AMOUNT_CORE_RE)) {
     const at = m.index ?? 0;
     const q = AMOUNT_QUALIFIER_RE.exec(text.slice(Math.max(0, at - QUALIFIER_REACH), at));
@@ -290,7 +297,9 @@ function sentenceWindow(s: string, kind: MeasureKind | null, ctx: MeasureContext
 }
 
 /** A sentence without a cue matters only when it may hold a deadline (…内, …前). */
-const WINDOW_HINT_RE = /内|前/u;
+function hasWindowHint(s: string): boolean {
+  return s.includes('内') || s.includes('前');
+}
 
 function hasDates(w: Window): boolean {
   return w.startsOn !== null || w.endsOn !== null;
@@ -343,11 +352,28 @@ function measureUnits(provisions: readonly Provision[]): Unit[] {
   return units;
 }
 
-/** Sentences of a unit's text, original characters kept (the closing bracket is left out). */
+/** Code units that end a sentence (the characters of {@link SENTENCE_RE}'s class). */
+const SENTENCE_END = new Uint8Array(0x10000);
+for (const c of '。；;！!？?\n') SENTENCE_END[c.charCodeAt(0)] = 1;
+
+/**
+ * Sentences of a unit's text, original characters kept (the closing bracket is left out): the
+ * matches of {@link SENTENCE_RE}, trimmed, without empty ones and a lone `。`. A hand-written scan
+ * because the regular expression was a fifth of the cost of extracting measures (profiled).
+ */
 function splitSentences(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(SENTENCE_RE)) {
-    const s = m[0].trim();
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const start = i;
+    while (i < n && SENTENCE_END[text.charCodeAt(i)] === 0) i++;
+    if (i === start) {
+      i++; // a terminator with no sentence before it (`。。`) is skipped, as by the expression
+      continue;
+    }
+    if (i < n) i++; // the terminator belongs to its sentence
+    const s = text.slice(start, i).trim();
     if (s !== '' && s !== '。') out.push(s);
   }
   return out;
@@ -377,7 +403,7 @@ function measuresOfUnit(unit: Unit, ctx: MeasureContext): ExtractedMeasure[] {
   const sentences: Sentence[] = splitSentences(body).map((text) => {
     let kind = sentenceKind(text);
     const window =
-      kind === null && (!WINDOW_HINT_RE.test(text) || notAMeasure(text)) ? NO_WINDOW : sentenceWindow(text, kind, ctx);
+      kind === null && (!hasWindowHint(text) || notAMeasure(text)) ? NO_WINDOW : sentenceWindow(text, kind, ctx);
     // A deadline binds someone even without 应/要: `每年第三季度前完成…`.
     if (kind === null && window.deadline !== null) kind = 'requirement';
     return { text, kind, window: kind === null ? NO_WINDOW : window };
@@ -441,6 +467,15 @@ function measuresOfUnit(unit: Unit, ctx: MeasureContext): ExtractedMeasure[] {
 
 /** Cheap pre-check: a unit with none of these characters holds no cue. */
 const ANY_CUE_RE = /[得止禁准许给予补奖贴资减免获支鼓扶到争目应须要内前负]/u;
+/** {@link ANY_CUE_RE}'s characters as a lookup table: a plain scan is several times faster than the expression. */
+const CUE_CHAR = new Uint8Array(0x10000);
+for (const c of ANY_CUE_RE.source.slice(1, -1)) CUE_CHAR[c.charCodeAt(0)] = 1;
+
+/** Same as `ANY_CUE_RE.test(text)`. */
+function hasAnyCue(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (CUE_CHAR[text.charCodeAt(i)] === 1) return true;
+  return false;
+}
 
 /**
  * The measures of one document, in document order.
@@ -452,7 +487,7 @@ const ANY_CUE_RE = /[得止禁准许给予补奖贴资减免获支鼓扶到争�
 export function extractMeasures(provisions: readonly Provision[], context: MeasureContext): ExtractedMeasure[] {
   const out: ExtractedMeasure[] = [];
   for (const unit of measureUnits(provisions)) {
-    if (!ANY_CUE_RE.test(unit.text)) continue;
+    if (!hasAnyCue(unit.text)) continue;
     for (const m of measuresOfUnit(unit, context)) out.push(m);
   }
   return out;
@@ -466,8 +501,9 @@ export function extractMeasures(provisions: readonly Provision[], context: Measu
 export function measureBasis(text: string, endsOn: IsoDate | null, context: MeasureContext = { effective: null, expires: null, signedOn: null }): string | null {
   let fallback: string | null = null;
   for (const s of splitSentences(text.replace(RESPONSIBLE_RE, '').trimEnd())) {
-    const kind = sentenceKind(s) ?? 'support';
-    const w = sentenceWindow(s, kind === 'target' ? 'support' : kind, context);
+    // Any kind but 'target' reads the sentence's dates the same way (targets are read as grants
+    // here), so the sentence's own kind is not needed.
+    const w = sentenceWindow(s, 'support', context);
     if (endsOn !== null && w.endsOn === endsOn) return s;
     if (fallback === null && hasWindowFacts(w)) fallback = s;
   }
