@@ -10,8 +10,9 @@ import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Kysely, PostgresDialect, type Dialect } from 'kysely';
 import pg from 'pg';
-import { PGlite } from '@electric-sql/pglite';
-import { PGliteDialect } from 'kysely-pglite-dialect';
+// PGlite (a WebAssembly Postgres) is imported only when the embedded database is opened: a
+// command running against Postgres should not pay for loading it.
+import type { PGlite } from '@electric-sql/pglite';
 import type { Database } from './schema.ts';
 import { migrateOrThrow } from './migrator.ts';
 import { DatabaseBusyError, coerceError } from './errors.ts';
@@ -64,6 +65,7 @@ export const pgliteParsers = {
 
 /** Creates a PGlite instance with the record's parsers (in memory when `dataDir` is omitted). */
 export async function createPGlite(options: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
   return PGlite.create({
     ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
@@ -97,6 +99,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<K
     dialect = new PostgresDialect({ pool });
     backend = 'postgres';
   } else if (options.pglite) {
+    const { PGliteDialect } = await import('kysely-pglite-dialect');
     dialect = new PGliteDialect(options.pglite);
     backend = 'pglite';
   } else {
@@ -110,6 +113,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<K
       await release();
       throw coerceError(raw);
     }
+    const { PGliteDialect } = await import('kysely-pglite-dialect');
     dialect = onDestroy(new PGliteDialect(pglite), release);
     backend = 'pglite';
   }
