@@ -121,15 +121,18 @@ describe.sequential('worker processes under faults', () => {
     const b = worker(env, ['--concurrency', 'fetch=2,ingest=1']);
     await Promise.all([a.waitFor(/workers started/), b.waitFor(/workers started/)]);
     site.route('/tick', (_q, r) => void r.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(POLICY_TEXT));
+    // The scheduler's first tick fires as soon as the source is added: count from before that.
+    const started = Date.now();
     const add = spawnCli(['sources', 'add', `${site.base}/tick`, '--every', '1s'], env);
     expect(await add.exited).toBe(0);
-    const started = Date.now();
     await until(() => site.count('/tick') >= 5, 20_000, 'five fetches');
     const elapsedTicks = Math.ceil((Date.now() - started) / 1000) + 1;
     const hits = site.hits.get('/tick')!;
-    // One request per one-second tick: never more requests than ticks, never two close together.
+    // One request per one-second tick: never more requests than ticks. Two workers taking the same
+    // tick would hit the page within milliseconds of each other; a tick delayed by load can come
+    // a few hundred milliseconds before the next one, which is not a duplicate.
     expect(hits.length).toBeLessThanOrEqual(elapsedTicks);
-    for (let i = 1; i < hits.length; i++) expect(hits[i]! - hits[i - 1]!).toBeGreaterThan(500);
+    for (let i = 1; i < hits.length; i++) expect(hits[i]! - hits[i - 1]!).toBeGreaterThan(100);
     // However many fetches, one document with one version.
     await until(async () => (await count('documents')) === 1, 10_000, 'the document');
     expect(await count('versions')).toBe(1);
