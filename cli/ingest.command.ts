@@ -8,8 +8,8 @@ import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { type Database, recordDocument, recordSnapshot, type RecordOutcome } from '../db/index.ts';
-import { recordChanges } from '../db/changes.repository.ts';
+import { type Database, recordSnapshot, type RecordOutcome } from '../db/index.ts';
+import { recordDocumentWithChanges } from '../db/changes.repository.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { getConfig, getWorkerConfig } from '../config.ts';
 import { processBytes } from '../pipeline/index.ts';
@@ -144,10 +144,7 @@ export async function ingestOne(db: Kysely<Database>, source: string, maxBytes =
   for (const doc of page.documents) {
     const base = { title: doc.title, docNumber: doc.docNumber, kind: doc.kind };
     try {
-      const r = await recordDocument(db, doc, { source: location, seenAt, snapshotId });
-      // What changed against the version before. The version is recorded either way: should
-      // this fail, `diff` and `history` compute and record the changes when first asked.
-      if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
+      const r = await recordDocumentWithChanges(db, doc, { source: location, seenAt, snapshotId });
       if (alerts) await raiseInto(alerts, db, r);
       documents.push({ ...base, outcome: r.outcome, documentId: r.documentId, seq: r.seq, error: null });
     } catch (raw) {

@@ -9,7 +9,8 @@
  */
 import type { Kysely } from 'kysely';
 import { compareProvisions, type ChangeOp, type CompareResult, type CompareSummary, type DiffSpan, type ProvisionChange } from '../pipeline/compare.ts';
-import type { Provision } from '../pipeline/types.ts';
+import type { PolicyDocument, Provision } from '../pipeline/types.ts';
+import { recordDocument, type RecordResult, type SeenAt } from './record.ts';
 import type { Database } from './schema.ts';
 
 /** Change rows per INSERT: 10 columns each, far below the 65,535 bind parameters of one statement. */
@@ -200,4 +201,17 @@ export async function changesOfVersions(
   for (const id of missing) recorded = (await recordChanges(db, id)).kind !== 'first' || recorded;
   if (recorded) await read(missing);
   return out;
+}
+
+/**
+ * Records one document as seen (db/record.ts) and, when it is a new version of a known document,
+ * the changes against the version before it. The one path both `ingest` and the ingest worker
+ * take. The version is recorded either way: should recording the changes fail, `diff`, `history`
+ * and the alerts compute and record them when first asked.
+ * @returns what {@link recordDocument} returns.
+ */
+export async function recordDocumentWithChanges(db: Kysely<Database>, doc: PolicyDocument, seen: SeenAt): Promise<RecordResult> {
+  const r = await recordDocument(db, doc, seen);
+  if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
+  return r;
 }

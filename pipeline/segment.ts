@@ -6,7 +6,7 @@
 import { docNumberLine, findDocNumbers } from './docnumber.ts';
 import { dateLine, historyLineDate, isAddresseeLine, isAttributionLine, issuerNames, type PageLine } from './lines.ts';
 import { type Marker, parseMarker } from './markers.ts';
-import type { PageSegment } from './split.ts';
+import { type PageSegment, titleKey } from './split.ts';
 import type { DocumentKind, IsoDate, IssuingNotice, Provision, ProvisionLevel } from './types.ts';
 
 /** What segmentation reads from one document, before validity and measures. */
@@ -267,7 +267,7 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
   for (; h < Math.min(lines.length, 60); h++) {
     const t = lines[h]!;
     // The title repeated under the page title (Markdown laws: `# 标题` … `标题`).
-    if (titleKeyOf(t) === titleKeyOf(seg.title)) continue;
+    if (titleKey(t) === titleKey(seg.title)) continue;
     const num = docNumberLine(t);
     if (num) {
       if (!docNumber) docNumber = num.normalized;
@@ -356,10 +356,6 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
 /** Title with layout spaces tidied: runs collapsed, none around 关于. */
 export function tidyTitle(title: string): string {
   return title.replace(/[\s\u00a0\u3000]+/gu, ' ').replace(/ ?关于 ?/u, '关于').trim();
-}
-
-function titleKeyOf(s: string): string {
-  return s.replace(/[\s\u00a0\u3000《》]+/gu, '').replace(/（/gu, '(').replace(/）/gu, ')');
 }
 
 function dedupe(names: readonly string[]): string[] {

@@ -4,7 +4,8 @@
  * worker killed mid-job) records `unchanged` the second time.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import { recordDocument, type RecordOutcome } from '../db/index.ts';
+import type { RecordOutcome } from '../db/index.ts';
+import { recordDocumentWithChanges } from '../db/changes.repository.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { queueDeliveries } from './alert-queue.ts';
 import { processBytes } from '../pipeline/index.ts';
@@ -34,7 +35,7 @@ export function ingestProcessor(ctx: WorkerContext) {
       });
       const documents = { new: 0, revised: 0, unchanged: 0 };
       for (const doc of page.documents) {
-        const r = await recordDocument(ctx.db, doc, { source: snap.location, seenAt: snap.fetched_at, snapshotId: snap.id });
+        const r = await recordDocumentWithChanges(ctx.db, doc, { source: snap.location, seenAt: snap.fetched_at, snapshotId: snap.id });
         documents[r.outcome]++;
         // Subscribers' alerts (new, revised, repeal); `unchanged` catches up after a crash in between.
         await queueDeliveries(ctx.queues, await raiseIngestAlerts(ctx.db, r));
