@@ -26,10 +26,32 @@ export interface SourcesTable {
   last_modified: string | null;
   last_fetched_at: Timestamp | null;
   created_at: DefaultedTimestamp;
+  // Migration 0009: scheduling and health.
+  links_selector: string | null;
+  wait_for: string | null;
+  last_sha256: string | null;
+  last_tick: number | null;
+  last_tick_job: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  consecutive_failures: Generated<number>;
+  health: Generated<SourceHealth>;
+  broken_reason: string | null;
+  broken_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  updated_at: DefaultedTimestamp;
 }
+export type SourceHealth = 'ok' | 'broken';
 export type SourceRow = Selectable<SourcesTable>;
 export type NewSource = Insertable<SourcesTable>;
 export type SourceUpdate = Updateable<SourcesTable>;
+
+/** Links of a listing page already seen (0009). */
+export interface SourceLinksTable {
+  source_id: number;
+  url: string;
+  first_seen_at: DefaultedTimestamp;
+}
+export type SourceLinkRow = Selectable<SourceLinksTable>;
 
 export interface SnapshotsTable {
   id: Id;
@@ -153,6 +175,15 @@ export interface MeasuresTable {
   amounts: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
   responsible: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
   text: string;
+  /** The measure's version's document (0011); written by the recording functions. */
+  document_id: number;
+  /**
+   * First day a later version of the document is in force (0011): 'YYYY-MM-DD', or 'infinity'
+   * while there is none, '-infinity' when a later version has no date.
+   */
+  superseded_on: ColumnType<DateString, DateString | undefined, DateString>;
+  /** The sentence the measure's end date comes from, when the pipeline gave one (0013). */
+  basis: string | null;
 }
 export type MeasureRow = Selectable<MeasuresTable>;
 export type NewMeasure = Insertable<MeasuresTable>;
@@ -245,14 +276,57 @@ export interface AlertsTable {
   last_error: string | null;
   created_at: DefaultedTimestamp;
   sent_at: Timestamp | null;
+  // Migration 0010: delivery.
+  threshold: number | null;
+  next_attempt_at: ColumnType<Date, Date | string | undefined, Date | string> | null;
+  last_attempt_at: ColumnType<Date, Date | string | undefined, Date | string> | null;
+  response: string | null;
 }
 export type AlertRow = Selectable<AlertsTable>;
 export type NewAlert = Insertable<AlertsTable>;
 export type AlertUpdate = Updateable<AlertsTable>;
 
+export type WebRole = 'admin' | 'viewer';
+
+/** Accounts of the review pages and API (0012). */
+export interface WebUsersTable {
+  id: Id;
+  name: string;
+  role: WebRole;
+  /** argon2id PHC string. */
+  password_hash: string;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+}
+export type WebUserRow = Selectable<WebUsersTable>;
+
+/** Signed-in browsers (0012): only the sha256 of the cookie's token is stored. */
+export interface WebSessionsTable {
+  token_sha256: string;
+  user_id: number;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+}
+
+/** One API token per user (0012), stored as sha256. */
+export interface WebTokensTable {
+  user_id: number;
+  token_sha256: string;
+  created_at: DefaultedTimestamp;
+}
+
+/** The last version of a document a user has seen (0012). */
+export interface WebSeenTable {
+  user_id: number;
+  document_id: number;
+  seq: number;
+  seen_at: DefaultedTimestamp;
+}
+
 /** The whole record, as Kysely sees it. */
 export interface Database {
   sources: SourcesTable;
+  source_links: SourceLinksTable;
   snapshots: SnapshotsTable;
   documents: DocumentsTable;
   document_keys: DocumentKeysTable;
@@ -265,4 +339,8 @@ export interface Database {
   version_comparisons: VersionComparisonsTable;
   subscriptions: SubscriptionsTable;
   alerts: AlertsTable;
+  web_users: WebUsersTable;
+  web_sessions: WebSessionsTable;
+  web_tokens: WebTokensTable;
+  web_seen: WebSeenTable;
 }
