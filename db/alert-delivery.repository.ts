@@ -123,6 +123,15 @@ export interface AlertQuery {
   readonly status?: AlertStatus;
   readonly subscriptionId?: number;
   readonly limit?: number;
+  /** Only alerts of this web user's subscriptions (migration 0016). */
+  readonly userId?: number;
+  /** Only alerts with a smaller id (the next page, newest first). */
+  readonly beforeId?: number;
+}
+
+/** Alerts of the subscriptions `userId` owns (a subquery on the owner column of 0016). */
+function ownedBy(userId: number) {
+  return sql<boolean>`subscription_id in (select s.id from subscriptions s where s.user_id = ${userId})`;
 }
 
 /** Alerts, newest first. */
@@ -130,19 +139,32 @@ export async function listAlerts(db: Kysely<Database>, q: AlertQuery = {}): Prom
   let s = alertsDb(db).selectFrom('alerts').select(COLUMNS).orderBy('id', 'desc').limit(q.limit ?? 100);
   if (q.status) s = s.where('status', '=', q.status);
   if (q.subscriptionId !== undefined) s = s.where('subscription_id', '=', q.subscriptionId);
+  if (q.userId !== undefined) s = s.where(ownedBy(q.userId));
+  if (q.beforeId !== undefined) s = s.where('id', '<', q.beforeId);
   return (await s.execute()).map(alertRowToAlert);
+}
+
+/** How many alerts have each status (of `userId`'s subscriptions when given). */
+export async function countAlertsByStatus(db: Kysely<Database>, q: { userId?: number } = {}): Promise<Record<AlertStatus, number>> {
+  let s = alertsDb(db).selectFrom('alerts').select(['status', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('status');
+  if (q.userId !== undefined) s = s.where(ownedBy(q.userId));
+  const out: Record<AlertStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, skipped: 0 };
+  for (const r of await s.execute()) out[r.status] = Number(r.n);
+  return out;
 }
 
 /**
  * Sends failed alerts back to `pending` (attempts kept, for the record). `ids` null: every failed
- * alert. @returns the ids reset (those not failed are left alone).
+ * alert. With `userId`, only alerts of that user's subscriptions.
+ * @returns the ids reset (those not failed, or not the user's, are left alone).
  */
-export async function resetFailed(db: Kysely<Database>, ids: readonly number[] | null): Promise<number[]> {
+export async function resetFailed(db: Kysely<Database>, ids: readonly number[] | null, opts: { userId?: number } = {}): Promise<number[]> {
   let u = alertsDb(db).updateTable('alerts').set({ status: 'pending', next_attempt_at: null }).where('status', '=', 'failed');
   if (ids !== null) {
     if (ids.length === 0) return [];
     u = u.where('id', 'in', [...ids]);
   }
+  if (opts.userId !== undefined) u = u.where(ownedBy(opts.userId));
   return (await u.returning('id').execute()).map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
+import { csrfTokenOf } from './auth.ts';
 import { topIssuers } from '../db/web.repository.ts';
 import { renderDiffHtml, renderDiffMarkdown } from '../pipeline/render-diff.ts';
 import { diffData, documentData, EXPIRING_DAYS, expiringData, listData } from './data.ts';
@@ -15,7 +16,7 @@ import { date, type Query } from './params.ts';
 const HTML = 'text/html; charset=utf-8';
 
 export function ctxOf(req: FastifyRequest, section: PageContext['section']): PageContext {
-  return { user: req.user ? { name: req.user.name, role: req.user.role } : null, section };
+  return { user: req.user ? { name: req.user.name, role: req.user.role } : null, section, csrf: csrfTokenOf(req.sessionToken) };
 }
 
 /** How long the issuer choices of the list are reused (they scan every document). */

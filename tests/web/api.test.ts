@@ -91,7 +91,17 @@ describe('HTTP API', () => {
     expect(html).toContain('reader');
     expect(html).not.toContain(cookie.split('=')[1]!);
     expect((await get('/api/documents', { cookie })).status).toBe(200);
-    const out = await fetch(`${server.base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    // Logging out is a change made with the cookie: it must come from this site with the form token.
+    const forged = await fetch(`${server.base}/logout`, { method: 'POST', redirect: 'manual', headers: { cookie, origin: 'https://evil.example' } });
+    expect(forged.status).toBe(403);
+    expect((await get('/api/documents', { cookie })).status).toBe(200);
+    const token = /name="_csrf" value="([\w-]+)"/.exec(html)![1]!;
+    const out = await fetch(`${server.base}/logout`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, origin: server.base, 'content-type': 'application/x-www-form-urlencoded' },
+      body: `_csrf=${token}`,
+    });
     expect(out.status).toBe(303);
     expect((await get('/api/documents', { cookie })).status).toBe(401);
   });

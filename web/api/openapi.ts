@@ -7,6 +7,10 @@ const errors = {
   '400': { description: 'A parameter the server cannot use', content: { 'application/json': { schema: ref('Error') } } },
   '401': { description: 'Not signed in and no valid Bearer token (unless the server runs with --public)', content: { 'application/json': { schema: ref('Error') } } },
 };
+const forbidden = { description: 'Signed in without the right (admin role, or not the owner), or a cookie request from another site', content: { 'application/json': { schema: ref('Error') } } };
+const notFound = { description: 'None such among those the reader may see', content: { 'application/json': { schema: ref('Error') } } };
+const idPath = (what: string) => ({ name: 'id', in: 'path', required: true, description: `${what} id`, schema: { type: 'integer' } });
+const list = { oneOf: [{ type: 'array', items: { type: 'string' } }, { type: 'string', description: 'comma-separated' }] };
 const docRef = { name: 'ref', in: 'path', required: true, description: 'id, document number (any bracket style, or a unique part such as 1752), or a unique part of the title', schema: { type: 'string' } };
 
 export const OPENAPI = {
@@ -62,6 +66,67 @@ export const OPENAPI = {
       get: { summary: 'Accounts (admins only)', responses: { '200': { description: 'Users' }, '403': { description: 'Signed in without the admin role' }, ...errors } },
     },
     '/api/me': { get: { summary: 'Who is signed in', responses: { '200': { description: '{ user }' }, ...errors } } },
+    '/api/subscriptions': {
+      get: {
+        summary: "Subscriptions: an admin's are everyone's (and the CLI's), a viewer's their own. Secrets never included.",
+        parameters: [q('all', '1: include stopped ones')],
+        responses: { '200': { description: '{ subscriptions }', content: { 'application/json': { schema: { type: 'object', properties: { subscriptions: { type: 'array', items: ref('Subscription') } } } } } }, ...errors },
+      },
+      post: {
+        summary: "Subscribe (as the signed-in user); the same owner and address again replaces the filters and secret. A webhook's signing secret is in this answer only.",
+        requestBody: { required: true, content: { 'application/json': { schema: ref('SubscriptionInput') }, 'application/x-www-form-urlencoded': { schema: ref('SubscriptionInput') } } },
+        responses: {
+          '201': { description: 'Created', content: { 'application/json': { schema: ref('SubscriptionCreated') } } },
+          '200': { description: 'Replaced an existing one of the same owner and address', content: { 'application/json': { schema: ref('SubscriptionCreated') } } },
+          '403': forbidden,
+          ...errors,
+        },
+      },
+    },
+    '/api/subscriptions/{id}': {
+      get: { summary: 'One subscription the reader may see', parameters: [idPath('subscription')], responses: { '200': { description: '{ subscription }' }, '404': notFound, ...errors } },
+      delete: { summary: 'Stop a subscription (viewers: their own); its unsent alerts are skipped', parameters: [idPath('subscription')], responses: { '204': { description: 'Stopped' }, '403': forbidden, '404': notFound, ...errors } },
+    },
+    '/api/alerts': {
+      get: {
+        summary: "Alerts newest first, with delivery state (a viewer: their subscriptions' alerts)",
+        parameters: [
+          q('status', 'only this state', { type: 'string', enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] }),
+          q('subscription', 'only this subscription', { type: 'integer' }),
+          q('before', 'older than this alert id (the `nextBefore` of the previous page)', { type: 'integer' }),
+          q('limit', 'alerts per page (default 50)', { type: 'integer', minimum: 1, maximum: 500 }),
+        ],
+        responses: { '200': { description: 'One page', content: { 'application/json': { schema: ref('AlertPage') } } }, ...errors },
+      },
+    },
+    '/api/alerts/{id}/retry': {
+      post: { summary: 'Send a failed alert again (viewers: alerts of their subscriptions)', parameters: [idPath('alert')], responses: { '200': { description: 'Retried', content: { 'application/json': { schema: ref('Retry') } } }, '403': forbidden, '404': notFound, ...errors } },
+    },
+    '/api/alerts/retry': {
+      post: { summary: 'Send every failed alert the reader may retry again', responses: { '200': { description: 'Retried', content: { 'application/json': { schema: ref('Retry') } } }, '403': forbidden, ...errors } },
+    },
+    '/api/sources': {
+      get: { summary: 'Sources the workers fetch, with schedule and health', parameters: [q('all', '1: include inactive ones')], responses: { '200': { description: '{ sources }' }, ...errors } },
+      post: {
+        summary: 'Add or update a source (admins only), as `sources add`',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['url', 'every'],
+                properties: { url: { type: 'string', format: 'uri' }, every: { type: 'string', example: '1h' }, render: { type: 'boolean' }, links: { type: 'string', description: 'CSS selector: a listing page' }, waitFor: { type: 'string' } },
+              },
+            },
+          },
+        },
+        responses: { '201': { description: '{ source, created, scheduled }' }, '200': { description: 'Updated' }, '403': forbidden, ...errors },
+      },
+    },
+    '/api/sources/{id}': {
+      delete: { summary: 'Remove a source and its schedule (admins only); snapshots and documents stay', parameters: [idPath('source')], responses: { '204': { description: 'Removed' }, '403': forbidden, '404': notFound, ...errors } },
+    },
   },
   components: {
     securitySchemes: {
@@ -127,6 +192,83 @@ export const OPENAPI = {
           to: { type: 'object' },
         },
       },
+      SubscriptionFilters: {
+        type: 'object',
+        properties: {
+          issuers: { type: 'array', items: { type: 'string' } },
+          regions: { type: 'array', items: { type: 'string' } },
+          keywords: { type: 'array', items: { type: 'string' } },
+          numberPrefixes: { type: 'array', items: { type: 'string' } },
+          alertKinds: { type: 'array', items: { enum: ['new', 'revised', 'repeal', 'expiring', 'expired'] } },
+          warnDays: { type: 'array', items: { type: 'integer' } },
+          changes: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      Subscription: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          name: { type: 'string' },
+          channel: { enum: ['webhook', 'email'] },
+          target: { type: 'string', description: 'e-mail address, or the webhook URL without its query and with long path segments shortened' },
+          filters: ref('SubscriptionFilters'),
+          active: { type: 'boolean' },
+          createdAt: { type: 'string', format: 'date-time' },
+          userId: { type: ['integer', 'null'], description: 'owner; null when made with the CLI' },
+          owner: { type: ['string', 'null'] },
+          hasSecret: { type: 'boolean' },
+        },
+      },
+      SubscriptionInput: {
+        type: 'object',
+        description: 'channel + target, or webhook or email (as on the command line); the filters of `subscribe`',
+        properties: {
+          channel: { enum: ['webhook', 'email'] },
+          target: { type: 'string' },
+          webhook: { type: 'string', format: 'uri' },
+          email: { type: 'string', format: 'email' },
+          name: { type: 'string' },
+          issuers: list,
+          regions: list,
+          keywords: list,
+          numberPrefixes: list,
+          kinds: { ...list, description: 'new, revised, repeal, expiring, expired' },
+          warnDays: { oneOf: [{ type: 'array', items: { type: 'integer' } }, { type: 'string', example: '90,30,7' }] },
+          changes: { ...list, description: 'amount, window, support-added, … (pipeline/alert-match.ts CHANGE_CLASSES)' },
+        },
+      },
+      SubscriptionCreated: {
+        type: 'object',
+        properties: { subscription: ref('Subscription'), created: { type: 'boolean' }, secret: { type: ['string', 'null'], description: 'webhooks: the HMAC signing secret, in this answer only' } },
+      },
+      Alert: {
+        type: 'object',
+        properties: {
+          id: { type: 'integer' },
+          kind: { type: 'string' },
+          status: { enum: ['pending', 'sending', 'sent', 'failed', 'skipped'] },
+          subscription: { type: ['object', 'null'], properties: { id: { type: 'integer' }, name: { type: 'string' }, channel: { type: 'string' }, target: { type: 'string' } } },
+          document: { type: ['object', 'null'], properties: { id: { type: 'integer' }, title: { type: 'string' }, docNumber: { type: ['string', 'null'] } } },
+          summary: { type: 'string' },
+          attempts: { type: 'integer' },
+          lastError: { type: ['string', 'null'] },
+          response: { type: ['string', 'null'] },
+          createdAt: { type: 'string', format: 'date-time' },
+          sentAt: { type: ['string', 'null'], format: 'date-time' },
+          nextAttemptAt: { type: ['string', 'null'], format: 'date-time' },
+          dueOn: { type: ['string', 'null'], format: 'date' },
+          threshold: { type: ['integer', 'null'] },
+        },
+      },
+      AlertPage: {
+        type: 'object',
+        properties: {
+          alerts: { type: 'array', items: ref('Alert') },
+          counts: { type: 'object', properties: Object.fromEntries(['pending', 'sending', 'sent', 'failed', 'skipped'].map((k) => [k, { type: 'integer' }])) },
+          nextBefore: { type: ['integer', 'null'] },
+        },
+      },
+      Retry: { type: 'object', properties: { retried: { type: 'array', items: { type: 'integer' } }, queued: { type: 'boolean', description: 'false: Redis away, a worker sends them when it runs' } } },
       Expiring: {
         type: 'object',
         properties: {

@@ -6,7 +6,14 @@ export interface PageContext {
   /** Signed-in user's name, or null (public mode). */
   readonly user: { readonly name: string; readonly role: string } | null;
   /** Which nav entry is current. */
-  readonly section: 'documents' | 'expiring' | 'login' | 'none';
+  readonly section: 'documents' | 'expiring' | 'alerts' | 'subscriptions' | 'login' | 'none';
+  /** The session's form token (`_csrf` of every POST form); empty without a session. */
+  readonly csrf?: string;
+}
+
+/** The hidden field every POST form carries. */
+export function csrfField(ctx: PageContext): Raw {
+  return html`<input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}">`;
 }
 
 const CSS = `
@@ -81,6 +88,27 @@ ul.items .when{font-weight:bold;white-space:nowrap}
 .login label{display:block;margin:.6rem 0;font-size:.9rem;color:var(--muted)}
 .login input{display:block;width:100%;font:inherit;padding:.4rem .5rem;border:1px solid var(--line);border-radius:6px;margin-top:.2rem}
 .error{color:var(--del-ink)}
+.chips li.current{border-color:var(--accent);background:#e8f0fe;font-weight:bold}
+ul.items li.alert,ul.items li.subscription{display:block}
+.alert-head{display:flex;flex-wrap:wrap;gap:.2rem .5rem;align-items:center}
+p.summary{margin:.3rem 0}
+li.alert dl.meta,li.subscription dl.meta{margin:.3rem 0}
+.failure{margin:.4rem 0;padding:.45rem .7rem;border:1px solid #ffaba8;border-left:4px solid var(--del-ink);background:#fff5f5;border-radius:6px;overflow-wrap:anywhere}
+.failure .err{color:var(--del-ink)}
+.failure code,code.secret{font-family:ui-monospace,"SFMono-Regular",Menlo,monospace;font-size:.85rem;overflow-wrap:anywhere;word-break:break-all}
+code.secret{display:inline-block;padding:.2rem .4rem;background:#fff;border:1px solid var(--line);border-radius:4px}
+.target{color:var(--muted);overflow-wrap:anywhere}
+form.inline{display:inline-block;margin:.2rem 0}
+button.danger{font:inherit;padding:.25rem .8rem;border-radius:6px;border:1px solid #ffaba8;background:#fff;color:var(--del-ink);cursor:pointer}
+form.subscribe{margin:1.5rem 0;padding:1rem;border:1px solid var(--line);border-radius:8px;background:var(--head)}
+form.subscribe h2{margin-top:0}
+form.subscribe .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:.5rem .9rem}
+form.subscribe .grid .wide{grid-column:span 2}
+form.subscribe label{display:flex;flex-direction:column;font-size:.82rem;color:var(--muted);gap:.15rem}
+form.subscribe input:not([type=checkbox]),form.subscribe select{font:inherit;font-size:.95rem;padding:.3rem .45rem;border:1px solid var(--line);border-radius:6px;background:#fff;color:var(--ink);min-width:0;width:100%}
+form.subscribe fieldset{border:1px solid var(--line);border-radius:6px;margin:.75rem 0;padding:.4rem .75rem;background:#fff}
+form.subscribe legend{font-size:.82rem;color:var(--muted);padding:0 .3rem}
+form.subscribe label.check{display:inline-flex;flex-direction:row;align-items:center;gap:.3rem;margin:.15rem 1rem .15rem 0;color:var(--ink);font-size:.9rem}
 @media (max-width:700px){
 header.top{padding:.5rem .75rem}
 header.top .who{margin-left:0;width:100%}
@@ -104,6 +132,9 @@ table.diff td::before{content:attr(data-label);display:block;font-size:.78rem;co
 table.diff td.empty{display:none}
 table.diff tr.renumbered{margin-bottom:.4rem}
 table.diff tr.renumbered td::before{content:none}
+form.subscribe .grid{grid-template-columns:1fr}
+form.subscribe .grid .wide{grid-column:auto}
+header.top nav{flex-wrap:wrap;gap:.2rem .9rem}
 }
 `.trim();
 
@@ -123,7 +154,7 @@ export function layout(title: string, ctx: PageContext, body: Raw): string {
   const nav = (key: PageContext['section'], href: string, label: string) =>
     html`<a href="${href}"${ctx.section === key ? html` aria-current="page"` : ''}>${label}</a>`;
   const who = ctx.user
-    ? html`<span class="who"><span>${ctx.user.name}（${ctx.user.role === 'admin' ? '管理员' : '查阅者'}）</span><form method="post" action="/logout"><button type="submit">退出</button></form></span>`
+    ? html`<span class="who"><span>${ctx.user.name}（${ctx.user.role === 'admin' ? '管理员' : '查阅者'}）</span>${ctx.user.role === 'admin' ? html`<a href="/admin/queues/">队列</a>` : ''}<form method="post" action="/logout">${csrfField(ctx)}<button type="submit">退出</button></form></span>`
     : '';
   return `<!DOCTYPE html>
 <html lang="zh-CN">
@@ -134,7 +165,7 @@ export function layout(title: string, ctx: PageContext, body: Raw): string {
 <style>${CSS}</style>
 </head>
 <body>
-${html`<header class="top"><a class="brand" href="/">政策跟踪</a><nav>${nav('documents', '/', '文件列表')}${nav('expiring', '/expiring', '即将到期')}</nav>${who}</header>`}
+${html`<header class="top"><a class="brand" href="/">政策跟踪</a><nav>${nav('documents', '/', '文件列表')}${nav('expiring', '/expiring', '即将到期')}${nav('alerts', '/alerts', '告警记录')}${nav('subscriptions', '/subscriptions', '订阅')}</nav>${who}</header>`}
 <main>
 ${body}
 </main>
