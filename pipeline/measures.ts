@@ -28,11 +28,14 @@ export interface MeasureContext {
 }
 
 /**
- * A measure as extracted: the contract fields of {@link Measure} plus extensions that `segment
- * --json` prints and the record does not store (they are re-derived from `text` when needed).
+ * A measure as extracted: the contract fields of {@link Measure} (with `basis` always set) plus
+ * extensions that `segment --json` prints and the record does not store.
  */
 export interface ExtractedMeasure extends Measure {
-  /** The sentence the window, deadline or target year comes from; null when none. */
+  /**
+   * The sentence the end date comes from when there is one (the same sentence {@link measureBasis}
+   * finds in `text`), else the sentence of the deadline, term or target year; null when none.
+   */
   readonly basis: string | null;
   /** A relative or recurring deadline for those bound: `20个工作日内`, `每年第三季度前`. */
   readonly deadline?: string;
@@ -383,7 +386,10 @@ interface Group {
   kind: MeasureKind;
   sentences: string[];
   window: Window;
+  /** The first sentence with a window, deadline, term or target year. */
   basis: string | null;
+  /** The sentence the group's end date was read from. */
+  endBasis: string | null;
   /** Set when the group was opened by a sentence with its own dated window. */
   readonly dated: boolean;
 }
@@ -422,12 +428,13 @@ function measuresOfUnit(unit: Unit, ctx: MeasureContext): ExtractedMeasure[] {
       ? groups.find((x) => x.kind === s.kind && x.dated && windowKey(x.window) === windowKey(s.window))
       : groups.find((x) => x.kind === s.kind && !x.dated);
     if (g === undefined) {
-      g = { kind: s.kind, sentences: [], window: NO_WINDOW, basis: null, dated };
+      g = { kind: s.kind, sentences: [], window: NO_WINDOW, basis: null, endBasis: null, dated };
       groups.push(g);
     }
     g.sentences.push(s.text);
     if (hasWindowFacts(s.window)) {
       const w = g.window;
+      if (w.endsOn === null && s.window.endsOn !== null) g.endBasis = s.text;
       g.window = {
         startsOn: w.startsOn ?? s.window.startsOn,
         endsOn: w.endsOn ?? s.window.endsOn,
@@ -442,7 +449,7 @@ function measuresOfUnit(unit: Unit, ctx: MeasureContext): ExtractedMeasure[] {
   if (groups.length === 0) {
     // A task with its responsible bodies in brackets is a requirement on them, cue or not.
     if (responsible.length === 0) return [];
-    groups.push({ kind: 'requirement', sentences: [], window: NO_WINDOW, basis: null, dated: false });
+    groups.push({ kind: 'requirement', sentences: [], window: NO_WINDOW, basis: null, endBasis: null, dated: false });
   }
   if (leading.length > 0) groups[0]!.sentences.unshift(...leading);
   const single = groups.length === 1;
@@ -456,7 +463,7 @@ function measuresOfUnit(unit: Unit, ctx: MeasureContext): ExtractedMeasure[] {
       amounts: findAmounts(g.sentences.join('')),
       responsible,
       text,
-      basis: g.basis,
+      basis: g.endBasis ?? g.basis,
       ...(g.window.deadline !== null ? { deadline: g.window.deadline } : {}),
       ...(g.window.term !== null ? { term: g.window.term } : {}),
       ...(g.window.targetYear !== null ? { targetYear: g.window.targetYear } : {}),
@@ -494,9 +501,10 @@ export function extractMeasures(provisions: readonly Provision[], context: Measu
 }
 
 /**
- * The sentence of a measure's text that its end date comes from (for `expiring` on stored
- * measures, whose basis is not stored): the first sentence whose window ends on `endsOn`, else
- * the first sentence that names a date or deadline, else null.
+ * The sentence of a measure's text that its end date comes from, for stored measures recorded
+ * before `measures.basis` was (extraction sets {@link ExtractedMeasure.basis} to the same
+ * sentence): the first sentence whose window ends on `endsOn`, else the first sentence that names
+ * a date or deadline, else null.
  */
 export function measureBasis(text: string, endsOn: IsoDate | null, context: MeasureContext = { effective: null, expires: null, signedOn: null }): string | null {
   let fallback: string | null = null;

@@ -68,6 +68,13 @@ export interface Measure {
   readonly amounts: readonly string[];
   readonly responsible: readonly string[];
   readonly text: string;
+  /**
+   * The sentence the measure's window comes from: for a measure with an end date, the sentence
+   * that date is read from (what `expiring` shows); else the sentence of its deadline, term or
+   * target year; null when it has none. Optional: measures built by hand or read from records
+   * made before it was stored may lack it (contract extension of `segment --json`).
+   */
+  readonly basis?: string | null;
 }
 
 /** The notice (关于印发《X》的通知) that issued a document, when the page carries one. */

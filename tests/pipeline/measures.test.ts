@@ -106,6 +106,39 @@ describe('windows, deadlines and targets', () => {
     const text = '发挥作用。省财政对在2025年5月1日至2027年12月31日发放的贷款给予财政贴息。';
     expect(measureBasis(text, '2027-12-31')).toBe('省财政对在2025年5月1日至2027年12月31日发放的贷款给予财政贴息。');
   });
+
+  it('gives each measure the sentence its end date comes from, the one measureBasis finds in the stored text', () => {
+    const ctx = { effective: '2026-01-01', expires: '2030-12-31', signedOn: '2025-12-20' };
+    const units = [
+      item('7', '发挥作用。省财政对在2025年5月1日至2027年12月31日发放的贷款给予财政贴息,最高2000万元。省级财政连续三年对担保体系增资。', 'subitem'),
+      // A deadline first, the end date in a later sentence of the same measure: the date's sentence.
+      item('(二)', '企业应当在20个工作日内提交申请。申请人应当于2026年6月底前提交全部材料。(省财政厅负责)'),
+      item('(三)', '自本办法施行之日起3年内,对新设企业给予奖励。'),
+      item('(四)', '到2027年底,初步建成科技金融体系。'),
+    ];
+    const ms = extractMeasures(units, ctx);
+    const dated = ms.filter((m) => m.endsOn !== null);
+    expect(dated.map((m) => [m.path, m.endsOn, m.basis])).toEqual([
+      ['7', '2027-12-31', '省财政对在2025年5月1日至2027年12月31日发放的贷款给予财政贴息,最高2000万元。'],
+      ['(二)', '2026-06-30', '申请人应当于2026年6月底前提交全部材料。'],
+      ['(三)', '2028-12-31', '自本办法施行之日起3年内,对新设企业给予奖励。'],
+    ]);
+    for (const m of dated) expect(measureBasis(m.text, m.endsOn, ctx)).toBe(m.basis);
+    // No end date: the sentence of the term or target year, never an expiry.
+    expect(ms.find((m) => m.term === '连续三年')!.basis).toBe('省级财政连续三年对担保体系增资。');
+    expect(ms.find((m) => m.path === '(四)')).toMatchObject({ endsOn: null, targetYear: 2027, basis: '到2027年底,初步建成科技金融体系。' });
+  });
+
+  it('fills basis on the seeds’ dated measures as measureBasis reads them back from the record', () => {
+    for (const d of [...docs002, ...docs004]) {
+      const ctx = { effective: d.validity.effective, expires: d.validity.expires, signedOn: d.signedOn };
+      for (const m of d.measures) {
+        expect(m).toHaveProperty('basis');
+        if (m.endsOn !== null) expect(m.basis).toBe(measureBasis(m.text, m.endsOn, ctx));
+      }
+    }
+    expect(at(doc(docs002, '粤金管〔2025〕24号'), '三/(二)/7')[0]!.basis).toMatch(/^省财政对在2025年5月1日至2027年12月31日发放的/);
+  });
 });
 
 describe('seed 002: the four policies', () => {
