@@ -14,29 +14,9 @@ import { saveSubscription } from '../../db/subscriptions.repository.ts';
 import { addUser, issueToken } from '../../db/users.repository.ts';
 import { closeQueues, jobIds, openQueues, type Queues } from '../../workers/queues.ts';
 import type { TestDatabase } from '../helpers/database.ts';
-import { documentId, filledDatabase, NUMBER_1752, startServer } from './server-fixture.ts';
+import { documentId, filledDatabase, insertFailedAlert, NUMBER_1752, startServer } from './server-fixture.ts';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-/** A failed delivery as the deliver worker leaves it after its last attempt. */
-export async function insertFailedAlert(t: TestDatabase, subscriptionId: number, docId: number, error: string): Promise<number> {
-  const row = await alertsDb(t.db)
-    .insertInto('alerts')
-    .values({
-      subscription_id: subscriptionId,
-      kind: 'new_document',
-      dedupe_key: `test:${randomUUID()}`,
-      document_id: docId,
-      payload: JSON.stringify({ topic: 'new', document: { id: docId, title: '关于印发《政府投资基金布局规划和投向指导工作办法（试行）》的通知', docNumber: NUMBER_1752, issuers: ['国家发展改革委'], signedOn: '2025-12-26', effective: null, expires: null } }),
-      status: 'failed',
-      attempts: 5,
-      last_error: 'HTTP 500 Internal Server Error from the receiver',
-      response: 'HTTP/1.1 500 Internal Server Error\nreceiver down for maintenance',
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
-}
 
 describe('alerts, subscriptions, sources and the queue dashboard over HTTP', () => {
   let t: TestDatabase;
@@ -119,7 +99,7 @@ describe('alerts, subscriptions, sources and the queue dashboard over HTTP', () 
     const adminList = (await (await call('GET', '/api/subscriptions', 'boss')).json()) as { subscriptions: { owner: string | null; userId: number | null }[] };
     expect(adminList.subscriptions.map((s) => s.owner)).toEqual(['reader', 'other', 'reader', null]);
     // A viewer cannot stop someone else's subscription; its owner can.
-    const otherId = (await (await call('GET', '/api/subscriptions', 'other')).json()).subscriptions[0].id as number;
+    const otherId = ((await (await call('GET', '/api/subscriptions', 'other')).json()) as { subscriptions: { id: number }[] }).subscriptions[0]!.id;
     expect((await call('DELETE', `/api/subscriptions/${otherId}`, 'reader')).status).toBe(404);
     expect((await call('GET', `/api/subscriptions/${otherId}`, 'reader')).status).toBe(404);
     expect((await call('DELETE', `/api/subscriptions/${otherId}`, 'other')).status).toBe(204);

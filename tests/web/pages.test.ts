@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addUser } from '../../db/users.repository.ts';
+import { alertsDb } from '../../db/alerts.repository.ts';
+import { saveSubscription } from '../../db/subscriptions.repository.ts';
+import { addUser, type User } from '../../db/users.repository.ts';
 import { INSERTED_ARTICLE } from '../fixtures/diff/revisions.ts';
 import type { TestDatabase } from '../helpers/database.ts';
-import { documentId, filledDatabase, NUMBER_1752, startServer, UNTRUSTED_NUMBER } from './server-fixture.ts';
+import { documentId, filledDatabase, insertFailedAlert, NUMBER_1752, startServer, UNTRUSTED_NUMBER } from './server-fixture.ts';
 
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? join(import.meta.dirname, 'screenshots') : join(tmpdir(), 'policy-tracker-screenshots');
 const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM ?? '/usr/bin/chromium';
@@ -25,6 +27,7 @@ describe('review pages in Chromium', () => {
   let browser: Browser;
   let open: { app: FastifyInstance; base: string };
   let closed: { app: FastifyInstance; base: string };
+  let analyst: User;
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([
@@ -36,7 +39,8 @@ describe('review pages in Chromium', () => {
     ]);
     open = await startServer(t, { public: true });
     closed = await startServer(t, { public: false });
-    await addUser(t.db, { name: 'analyst', role: 'viewer', password: 'correct horse battery' });
+    analyst = await addUser(t.db, { name: 'analyst', role: 'viewer', password: 'correct horse battery' });
+    await addUser(t.db, { name: 'chief', role: 'admin', password: 'chief password 1' });
     mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {
@@ -158,5 +162,109 @@ describe('review pages in Chromium', () => {
     await page.goto(`${closed.base}/`);
     expect(new URL(page.url()).pathname).toBe('/login');
     await context.close();
+  });
+
+  /** A context signed in as `name` on the sign-in-required server. */
+  async function signedIn(name: string, password: string, viewport: { width: number; height: number }) {
+    const context = await browser.newContext({ viewport, deviceScaleFactor: 1, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${closed.base}/login`);
+    await page.getByLabel('用户名').fill(name);
+    await page.getByLabel('密码').fill(password);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.waitForURL(`${closed.base}/`);
+    return { context, page };
+  }
+
+  it('the alerts page shows a failed alert with its error, and 重新发送 sends it back to the queue', async () => {
+    const { subscription } = await saveSubscription(t.db, {
+      channel: 'webhook',
+      target: 'https://hooks.example.com/services/T0001/B0002/abcdefghijklmnopqrstuvwx',
+      name: '基金团队',
+      filters: { numberPrefixes: ['发改财金规'], alertKinds: ['new', 'revised'] },
+      secret: 'f'.repeat(64),
+      userId: analyst.id,
+    });
+    const id = await insertFailedAlert(t, subscription.id, await documentId(t, NUMBER_1752), 'HTTP 500 Internal Server Error from the receiver');
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const { context, page } = await signedIn('analyst', 'correct horse battery', viewport);
+      await page.getByRole('link', { name: '告警记录' }).click();
+      await page.waitForURL(/\/alerts$/);
+      const item = page.locator(`#alert-${id}`);
+      expect(await item.locator('.badge').textContent()).toBe(size === 'laptop' ? '发送失败' : '待发送');
+      if (size === 'laptop') {
+        expect(await item.locator('.failure').textContent()).toContain('HTTP 500 Internal Server Error from the receiver');
+        expect(await item.locator('.failure').textContent()).toContain('receiver down for maintenance');
+        expect(await item.textContent()).toContain('尝试次数5');
+        expect(await item.textContent()).toContain(NUMBER_1752);
+        expect(await item.textContent()).toContain('hooks.example.com/services/T0001/B0002/abcd…');
+        expect(await page.content()).not.toContain('abcdefghijklmnop');
+        await page.screenshot({ path: join(SHOTS, `alerts-failed-${size}.png`), fullPage: true });
+        await item.getByRole('button', { name: '重新发送' }).click();
+        await expect.poll(() => page.getByRole('status').textContent()).toContain(`已将 1 条告警改为待发送（#${id}）`);
+        expect(await page.locator(`#alert-${id} .badge`).textContent()).toBe('待发送');
+        const row = await alertsDb(t.db).selectFrom('alerts').select('status').where('id', '=', id).executeTakeFirstOrThrow();
+        expect(row.status).toBe('pending');
+      }
+      await page.screenshot({ path: join(SHOTS, `alerts-${size}.png`), fullPage: true });
+      await context.close();
+    }
+  });
+
+  it('a viewer adds a webhook subscription with filters, sees its secret once, and stops it', async () => {
+    for (const [size, viewport] of Object.entries(SIZES)) {
+      const { context, page } = await signedIn('analyst', 'correct horse battery', viewport);
+      await page.goto(`${closed.base}/subscriptions`);
+      await page.getByLabel('地址（Webhook URL 或电子邮箱）').fill(`https://example.com/hooks/${size}`);
+      await page.getByLabel('名称').fill(`广东金融（${size}）`);
+      await page.getByLabel('地区').fill('广东');
+      await page.getByLabel('文号前缀').fill('粤金管');
+      await page.getByLabel('提前提醒天数').fill('90,30');
+      await page.getByLabel('即将到期').check();
+      await page.getByLabel('金额或上限调整').check();
+      await page.getByRole('button', { name: '添加订阅' }).click();
+      const notice = page.getByRole('status');
+      await expect.poll(() => notice.textContent()).toContain(`已添加订阅「广东金融（${size}）」`);
+      const secret = (await notice.locator('code.secret').textContent())!;
+      expect(secret).toMatch(/^[0-9a-f]{64}$/);
+      const item = page.locator('li.subscription', { hasText: `广东金融（${size}）` });
+      expect(await item.textContent()).toContain('粤金管');
+      expect(await item.textContent()).toContain('即将到期');
+      expect(await item.textContent()).toContain('90 天、30 天');
+      await page.screenshot({ path: join(SHOTS, `subscriptions-created-${size}.png`), fullPage: true });
+      // Shown once: the list does not carry it afterwards.
+      await page.goto(`${closed.base}/subscriptions`);
+      expect(await page.content()).not.toContain(secret);
+      await page.screenshot({ path: join(SHOTS, `subscriptions-${size}.png`), fullPage: true });
+      await page.locator('li.subscription', { hasText: `广东金融（${size}）` }).getByRole('button', { name: '停止订阅' }).click();
+      await expect.poll(() => page.getByRole('status').textContent()).toContain('已停止订阅');
+      expect(await page.locator('li.subscription', { hasText: `广东金融（${size}）` }).count()).toBe(0);
+      await context.close();
+    }
+  });
+
+  it('a bad subscription form is refused with the reason, keeping what was typed', async () => {
+    const { context, page } = await signedIn('analyst', 'correct horse battery', SIZES.phone);
+    await page.goto(`${closed.base}/subscriptions`);
+    await page.getByLabel('地址（Webhook URL 或电子邮箱）').fill('not-a-url');
+    await page.getByLabel('地区').fill('上海');
+    await page.getByRole('button', { name: '添加订阅' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('没有保存');
+    expect(await page.getByLabel('地区').inputValue()).toBe('上海');
+    await page.screenshot({ path: join(SHOTS, 'subscriptions-error-phone.png'), fullPage: true });
+    await context.close();
+  });
+
+  it('a viewer cannot open /admin/queues; an admin sees the dashboard link', async () => {
+    const viewer = await signedIn('analyst', 'correct horse battery', SIZES.laptop);
+    expect(await viewer.page.locator('header a', { hasText: '队列' }).count()).toBe(0);
+    const r = await viewer.page.goto(`${closed.base}/admin/queues`);
+    expect(r?.status()).toBe(403);
+    expect(await viewer.page.locator('main').textContent()).toContain('队列面板只对管理员开放');
+    await viewer.page.screenshot({ path: join(SHOTS, 'queues-viewer-403-laptop.png') });
+    await viewer.context.close();
+    const admin = await signedIn('chief', 'chief password 1', SIZES.laptop);
+    expect(await admin.page.locator('header a', { hasText: '队列' }).getAttribute('href')).toBe('/admin/queues/');
+    await admin.context.close();
   });
 });

@@ -2,11 +2,13 @@
  * A record filled from the seeds, the 1752号 办法 revised with a new 第二条, and the untrusted
  * policy (a `<script>` inside an article) in two versions; and a started server on port 0.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { alertsDb } from '../../db/alerts.repository.ts';
 import { ingestOne } from '../../cli/ingest.command.ts';
 import { buildServer, type ServerOptions } from '../../web/server.ts';
 import { SEED_002, seed002WithInsertedArticle, UNTRUSTED_V1, UNTRUSTED_V2 } from '../fixtures/diff/revisions.ts';
@@ -48,3 +50,24 @@ export async function documentId(t: TestDatabase, docNumber: string): Promise<nu
   const row = await t.db.selectFrom('documents').select('id').where('doc_number', '=', docNumber).executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** A failed delivery as the deliver worker leaves it after its last attempt. */
+export async function insertFailedAlert(t: TestDatabase, subscriptionId: number, docId: number, error: string): Promise<number> {
+  const row = await alertsDb(t.db)
+    .insertInto('alerts')
+    .values({
+      subscription_id: subscriptionId,
+      kind: 'new_document',
+      dedupe_key: `test:${randomUUID()}`,
+      document_id: docId,
+      payload: JSON.stringify({ topic: 'new', document: { id: docId, title: '关于印发《政府投资基金布局规划和投向指导工作办法（试行）》的通知', docNumber: NUMBER_1752, issuers: ['国家发展改革委'], signedOn: '2025-12-26', effective: null, expires: null } }),
+      status: 'failed',
+      attempts: 5,
+      last_error: 'HTTP 500 Internal Server Error from the receiver',
+      response: 'HTTP/1.1 500 Internal Server Error\nreceiver down for maintenance',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return Number(row.id);
+}
+

@@ -51,7 +51,7 @@ table.list td.t a{font-weight:bold}
 table.list .num{white-space:nowrap}
 .pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.3rem 1rem;margin:.5rem 0}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0;min-width:0;overflow-wrap:anywhere}
 blockquote{margin:.5rem 0;padding:.4rem .9rem;border-left:4px solid var(--line);background:var(--head);font-family:"Noto Serif CJK SC","Source Han Serif SC","Songti SC",serif}
 ol.timeline{list-style:none;padding:0;margin:0;border-left:2px solid var(--line)}
 ol.timeline li{position:relative;padding:.2rem 0 .8rem 1rem}
