@@ -21,6 +21,7 @@
  * | `POLICY_TRACKER_LOCK_MS` | job lock; jobs of a killed worker return to the queue after about this long | `30000` |
  * | `POLICY_TRACKER_RENDER_CONTEXTS` | browser contexts rendering at once per worker process | `2` |
  * | `POLICY_TRACKER_CHROMIUM` (or `PLAYWRIGHT_CHROMIUM`) | the system Chromium | `/usr/bin/chromium` |
+ * | `POLICY_TRACKER_BROWSER_IDLE_MS` | a worker closes its Chromium after this long without a render (0: keep it open) | `300000` |
  * | `POLICY_TRACKER_OPERATORS` | where operator alerts (source-broken/-recovered) go: an e-mail address or webhook URL | `operators@localhost` |
  * | `SMTP_URL` | SMTP server e-mail alerts go through, `smtp://user:pass@host:587` (`smtps://` for TLS from the start) | unset (e-mail alerts fail until set) |
  * | `ALERT_FROM` | sender of e-mail alerts | `policy-tracker <alerts@localhost>` |
@@ -58,6 +59,8 @@ export interface WorkerConfig {
   readonly lockMs: number;
   readonly renderContexts: number;
   readonly chromiumPath: string;
+  /** A worker's Chromium closes after this long without a render; 0 keeps it open. */
+  readonly browserIdleMs: number;
   /** Target of the operators' subscription: e-mail address or http(s) webhook URL. */
   readonly operators: string;
   /** SMTP server of e-mail alerts (`smtp://…` or `smtps://…`); null: e-mail alerts fail until it is set. */
@@ -97,6 +100,7 @@ export const WORKER_DEFAULTS = Object.freeze({
     lockMs: 30_000,
     renderContexts: 2,
     chromiumPath: '/usr/bin/chromium',
+    browserIdleMs: 300_000,
     operators: 'operators@localhost',
     smtpUrl: null,
     alertFrom: 'policy-tracker <alerts@localhost>',
@@ -193,6 +197,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     lockMs: integer(env, 'POLICY_TRACKER_LOCK_MS', 500) ?? d.lockMs,
     renderContexts: integer(env, 'POLICY_TRACKER_RENDER_CONTEXTS', 1) ?? d.renderContexts,
     chromiumPath: present(env, 'POLICY_TRACKER_CHROMIUM') ?? present(env, 'PLAYWRIGHT_CHROMIUM') ?? d.chromiumPath,
+    browserIdleMs: integer(env, 'POLICY_TRACKER_BROWSER_IDLE_MS', 0) ?? d.browserIdleMs,
     operators,
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:']) ?? d.smtpUrl,
     alertFrom: present(env, 'ALERT_FROM') ?? d.alertFrom,

@@ -1,7 +1,11 @@
 /**
  * `policy-tracker sources add|list|remove`: the sources the workers fetch on a schedule, stored
- * in Postgres, each with a BullMQ job scheduler kept in step.
+ * in Postgres, each with a BullMQ job scheduler kept in step. A source is an http(s) page (a
+ * document, or a listing with --links) or a local file or directory (stored as its file:// URL).
  */
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { getConfig, getWorkerConfig } from '../config.ts';
 import { deleteSource, findSourceByRef, listSources, upsertSource, type Source } from '../db/source.repository.ts';
@@ -25,8 +29,43 @@ function formatEvery(seconds: number): string {
 function sourceLine(s: Source): string {
   const flags = [s.render ? 'render' : null, s.linksSelector ? `links "${s.linksSelector}"` : null].filter(Boolean).join(', ');
   const health = s.health === 'ok' ? 'ok' : `BROKEN (${s.brokenReason})`;
-  const last = s.lastFetchedAt ? `last ${s.lastFetchedAt.slice(0, 19).replace('T', ' ')}Z HTTP ${s.lastStatus ?? '—'}` : 'never fetched';
+  const last = s.lastFetchedAt ? `last ${s.lastFetchedAt.slice(0, 19).replace('T', ' ')}Z ${s.kind === 'file' ? 'read' : `HTTP ${s.lastStatus ?? '—'}`}` : 'never fetched';
   return `#${String(s.id).padEnd(4)} every ${formatEvery(s.everySeconds).padEnd(4)} ${health.padEnd(6)} ${s.location}${flags ? `  [${flags}]` : ''}  · ${last}${s.lastError ? ` · ${s.lastError}` : ''}`;
+}
+
+const IS_HTTP = /^https?:\/\//i;
+
+/**
+ * The stored location of what the user named: an http(s) URL as given (normalised), a file://
+ * URL or a path as the file:// URL of an existing file or directory.
+ * @throws Error saying what is wrong (not a URL, no such file, another scheme).
+ */
+export async function sourceLocation(arg: string): Promise<{ location: string; file: boolean }> {
+  if (IS_HTTP.test(arg)) {
+    try {
+      return { location: new URL(arg).toString(), file: false };
+    } catch {
+      throw new Error(`"${arg}" is not a URL; give the full http(s) address`);
+    }
+  }
+  let path: string;
+  if (/^file:/i.test(arg)) {
+    try {
+      path = fileURLToPath(arg);
+    } catch (err) {
+      throw new Error(`"${arg}" is not a usable file:// URL (${(err as Error).message})`);
+    }
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(arg)) {
+    throw new Error(`"${arg}" is neither an http(s) URL nor a file or directory`);
+  } else path = resolve(arg);
+  let st;
+  try {
+    st = await stat(path);
+  } catch {
+    throw new Error(`${arg}: no such file or directory`);
+  }
+  if (!st.isFile() && !st.isDirectory()) throw new Error(`${arg} is neither a regular file nor a directory`);
+  return { location: pathToFileURL(path).href, file: true };
 }
 
 /** Schedules (or unschedules) in Redis; when Redis is away, says the next worker start will. */
@@ -45,24 +84,22 @@ export function registerSources(program: Command): void {
 
   sources
     .command('add')
-    .description('add (or update) a source: a document page, or a listing page with --links')
-    .argument('<url>', 'http(s) URL of the page')
+    .description('add (or update) a source: a document page, a listing page with --links, or a local file or directory')
+    .argument('<url|path>', 'http(s) URL of the page, or a file or directory (a path or a file:// URL)')
     .requiredOption('--every <period>', 'how often to fetch it: 90s, 15m, 1h, 1d')
     .option('--render', 'load the page in Chromium (for pages that build their text in JavaScript)')
     .option('--links <selector>', 'a listing: follow the new links matched by this CSS selector')
     .option('--wait-for <selector>', 'with --render: wait for this element instead of network idle')
     .option(DATA_DIR_FLAG, DATA_DIR_HELP)
     .action(async (url: string, opts: { every: string; render?: boolean; links?: string; waitFor?: string; dataDir?: string }) => {
-      let parsed: URL;
-      try {
-        parsed = new URL(url);
-      } catch {
-        throw new Error(`"${url}" is not a URL; give the full http(s) address`);
-      }
-      if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`"${url}" is not an http(s) URL`);
       const everySeconds = parseEvery(opts.every);
+      const { location, file } = await sourceLocation(url);
+      if (file && (opts.render || opts.links || opts.waitFor)) {
+        throw new Error('--render, --links and --wait-for apply to web pages, not to files or directories');
+      }
+      if (opts.waitFor && !opts.render) throw new Error('--wait-for only applies with --render');
       const { source, created } = await withDatabase(opts, (db) =>
-        upsertSource(db, { location: parsed.toString(), everySeconds, render: !!opts.render, linksSelector: opts.links ?? null, waitFor: opts.waitFor ?? null }),
+        upsertSource(db, { location, everySeconds, render: !!opts.render, linksSelector: opts.links ?? null, waitFor: opts.waitFor ?? null, file }),
       );
       await inRedis('it will be scheduled', (q, s) => s.scheduleSource(q.fetch, source));
       process.stdout.write(`${created ? 'added' : 'updated'} ${sourceLine(source)}\n`);
@@ -83,11 +120,12 @@ export function registerSources(program: Command): void {
   sources
     .command('remove')
     .description('remove a source and its schedule (snapshots and documents stay)')
-    .argument('<ref>', 'the source id or URL')
+    .argument('<ref>', 'the source id, URL, or path of a file source')
     .option(DATA_DIR_FLAG, DATA_DIR_HELP)
     .action(async (ref: string, opts: { dataDir?: string }) => {
       const source = await withDatabase(opts, async (db) => {
-        const s = await findSourceByRef(db, ref);
+        // A path names the file:// URL it was added as (even if the file is gone by now).
+        const s = (await findSourceByRef(db, ref)) ?? (/^\d+$|^[a-z][a-z0-9+.-]*:/i.test(ref) ? null : await findSourceByRef(db, pathToFileURL(resolve(ref)).href));
         if (!s) throw new Error(`no source "${ref}"; see \`policy-tracker sources list\``);
         await deleteSource(db, s.id);
         return s;

@@ -33,7 +33,8 @@ export async function ensureOperatorsSubscription(db: Kysely<Database>, target: 
       target,
       filters: JSON.stringify({ alertKinds: ['source-broken', 'source-recovered'] }),
     })
-    .onConflict((oc) => oc.columns(['channel', 'target']).doUpdateSet({ name: OPERATORS_SUBSCRIPTION }))
+    // Unique per owner since migration 0016; the operators' subscription has none (user_id null).
+    .onConflict((oc) => oc.constraint('subscriptions_owner_channel_target_key').doUpdateSet({ name: OPERATORS_SUBSCRIPTION }))
     .returning('id')
     .executeTakeFirstOrThrow();
   return Number(row.id);

@@ -26,6 +26,8 @@ export interface SourceTable extends SourcesTable {
   broken_reason: string | null;
   broken_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: DefaultedTimestamp;
+  // Migration 0015.
+  last_raw_sha256: string | null;
 }
 export type SourceHealth = 'ok' | 'broken';
 export type FullSourceRow = Selectable<SourceTable>;
@@ -36,8 +38,18 @@ export interface SourceLinksTable {
   first_seen_at: DefaultedTimestamp;
 }
 
+/** Files of a directory source already read (migration 0015). */
+export interface SourceFilesTable {
+  source_id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  sha256: string;
+  seen_at: DefaultedTimestamp;
+}
+
 /** The record as the workers see it. */
-export type SourcesDatabase = Omit<Database, 'sources'> & { sources: SourceTable; source_links: SourceLinksTable };
+export type SourcesDatabase = Omit<Database, 'sources'> & { sources: SourceTable; source_links: SourceLinksTable; source_files: SourceFilesTable };
 
 /** The same connection, typed with the 0009 columns. */
 export function sourcesDb(db: Kysely<Database>): Kysely<SourcesDatabase> {
@@ -48,7 +60,8 @@ export function sourcesDb(db: Kysely<Database>): Kysely<SourcesDatabase> {
 export interface Source {
   readonly id: number;
   readonly location: string;
-  readonly kind: 'url' | 'listing';
+  /** `file`: a local file or directory (`location` is a file:// URL). */
+  readonly kind: 'url' | 'listing' | 'file';
   readonly everySeconds: number;
   readonly render: boolean;
   readonly linksSelector: string | null;
@@ -57,6 +70,8 @@ export interface Source {
   readonly etag: string | null;
   readonly lastModified: string | null;
   readonly lastSha256: string | null;
+  /** `--render` sources: sha256 of the raw HTTP body behind the last rendered snapshot. */
+  readonly lastRawSha256: string | null;
   readonly lastFetchedAt: string | null;
   readonly lastStatus: number | null;
   readonly lastError: string | null;
@@ -71,7 +86,7 @@ export function sourceRowToSource(r: FullSourceRow): Source {
   return {
     id: Number(r.id),
     location: r.location,
-    kind: r.kind === 'listing' ? 'listing' : 'url',
+    kind: r.kind === 'listing' || r.kind === 'file' ? r.kind : 'url',
     everySeconds: r.every_seconds ?? 3600,
     render: r.render,
     linksSelector: r.links_selector,
@@ -80,6 +95,7 @@ export function sourceRowToSource(r: FullSourceRow): Source {
     etag: r.etag,
     lastModified: r.last_modified,
     lastSha256: r.last_sha256,
+    lastRawSha256: r.last_raw_sha256 ?? null,
     lastFetchedAt: r.last_fetched_at ? new Date(r.last_fetched_at).toISOString() : null,
     lastStatus: r.last_status,
     lastError: r.last_error,
@@ -96,6 +112,8 @@ export interface NewSourceInput {
   readonly render?: boolean;
   readonly linksSelector?: string | null;
   readonly waitFor?: string | null;
+  /** A local file or directory (`location` is its file:// URL). */
+  readonly file?: boolean;
 }
 
 /**
@@ -105,7 +123,7 @@ export interface NewSourceInput {
 export async function upsertSource(db: Kysely<Database>, s: NewSourceInput): Promise<{ source: Source; created: boolean }> {
   const values = {
     location: s.location,
-    kind: s.linksSelector ? ('listing' as const) : ('url' as const),
+    kind: s.file ? ('file' as const) : s.linksSelector ? ('listing' as const) : ('url' as const),
     every_seconds: s.everySeconds,
     render: s.render ?? false,
     links_selector: s.linksSelector ?? null,
@@ -125,7 +143,7 @@ export async function upsertSource(db: Kysely<Database>, s: NewSourceInput): Pro
 
 /** Active sources (all sources with `all`), oldest first. */
 export async function listSources(db: Kysely<Database>, options: { all?: boolean } = {}): Promise<Source[]> {
-  let q = sourcesDb(db).selectFrom('sources').selectAll().where('kind', '!=', 'file').orderBy('id');
+  let q = sourcesDb(db).selectFrom('sources').selectAll().orderBy('id');
   if (!options.all) q = q.where('active', '=', true);
   return (await q.execute()).map(sourceRowToSource);
 }
@@ -179,6 +197,8 @@ export interface FetchSuccess {
   readonly etag?: string | null;
   readonly lastModified?: string | null;
   readonly sha256?: string | null;
+  /** `--render` sources: sha256 of the raw body behind the snapshot. */
+  readonly rawSha256?: string | null;
   readonly at: Date;
 }
 
@@ -195,6 +215,7 @@ export async function markFetched(db: Kysely<Database>, sourceId: number, f: Fet
       ...(f.etag !== undefined ? { etag: f.etag } : {}),
       ...(f.lastModified !== undefined ? { last_modified: f.lastModified } : {}),
       ...(f.sha256 !== undefined && f.sha256 !== null ? { last_sha256: f.sha256 } : {}),
+      ...(f.rawSha256 !== undefined && f.rawSha256 !== null ? { last_raw_sha256: f.rawSha256 } : {}),
     })
     .where('id', '=', sourceId)
     .execute();
@@ -231,4 +252,27 @@ export async function rememberLinks(db: Kysely<Database>, sourceId: number, urls
     .execute();
   const fresh = new Set(rows.map((r) => r.url));
   return unique.filter((u) => fresh.has(u));
+}
+
+/** What a directory source holds about one file it has read. */
+export interface KnownFile {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly sha256: string;
+}
+
+/** The files of a directory source already read, by absolute path. */
+export async function knownFiles(db: Kysely<Database>, sourceId: number): Promise<Map<string, KnownFile>> {
+  const rows = await sourcesDb(db).selectFrom('source_files').select(['path', 'size', 'mtime_ms', 'sha256']).where('source_id', '=', sourceId).execute();
+  return new Map(rows.map((r) => [r.path, { size: Number(r.size), mtimeMs: Number(r.mtime_ms), sha256: r.sha256 }]));
+}
+
+/** Remembers that a file of a directory source was read (and stored) with this size, mtime and hash. */
+export async function rememberFile(db: Kysely<Database>, sourceId: number, path: string, f: KnownFile): Promise<void> {
+  const values = { size: f.size, mtime_ms: f.mtimeMs, sha256: f.sha256, seen_at: sql`now()` as unknown as Date };
+  await sourcesDb(db)
+    .insertInto('source_files')
+    .values({ source_id: sourceId, path, ...values })
+    .onConflict((oc) => oc.columns(['source_id', 'path']).doUpdateSet(values))
+    .execute();
 }

@@ -1,9 +1,12 @@
 /**
  * Fetching one source (or one page linked from a listing source): conditional GET or a
  * rendered page, politeness per host, block/mojibake/selector checks, snapshot of the raw bytes,
- * then an ingest job — or, for a listing, one fetch job per new link. Health bookkeeping on the
- * source. Every ordinary result is a {@link FetchOutcome}; failures throw (mapped to retry or
- * give-up by the fetch worker).
+ * then an ingest job — or, for a listing, one fetch job per new link; a file or directory source
+ * is read from disk (workers/file-source.ts). Health bookkeeping on the source. Every ordinary
+ * result is a {@link FetchOutcome}; failures throw (mapped to retry or give-up by the fetch worker).
+ *
+ * A `--render` source is first asked for with a plain conditional GET: a 304, or raw bytes equal
+ * to those behind the last rendered snapshot, end the job without starting Chromium.
  */
 import { bytesHash } from '../db/identity.ts';
 import { recordSnapshot } from '../db/snapshot.repository.ts';
@@ -16,6 +19,7 @@ import { takeHostSlot } from './host-rate.ts';
 import { FetchError, fetchPage, NOT_MODIFIED } from './http-fetch.ts';
 import { detectBlock, detectMojibake, extractLinks } from './page-check.ts';
 import { enqueue, jobIds, type Payload } from './queues.ts';
+import { readFileSource } from './file-source.ts';
 import { RenderError } from './render.ts';
 
 export type FetchOutcome =
@@ -25,6 +29,7 @@ export type FetchOutcome =
   | { readonly kind: 'unchanged'; readonly sha256: string }
   | { readonly kind: 'snapshot'; readonly snapshotId: number; readonly sha256: string }
   | { readonly kind: 'listing'; readonly links: number; readonly newLinks: number }
+  | { readonly kind: 'directory'; readonly files: number; readonly changed: number; readonly failed: number }
   | { readonly kind: 'broken'; readonly reason: BrokenReason; readonly detail: string };
 
 export interface FetchRun {
@@ -40,6 +45,10 @@ interface Got {
   readonly contentType: string | null;
   readonly etag: string | null;
   readonly lastModified: string | null;
+  /** Rendered pages: sha256 of the raw body the plain GET returned (null when it failed). */
+  readonly rawSha256?: string | null;
+  /** Rendered pages: the plain GET returned the raw bytes of the last rendered snapshot. */
+  readonly rawUnchanged?: boolean;
 }
 
 /** Fetches what `payload` names. @throws FetchError | RenderError | InputError when fetching fails. */
@@ -53,6 +62,7 @@ export async function fetchSource(ctx: WorkerContext, payload: Payload<'fetch'>,
     const tick = Math.floor(run.scheduledAt / (source.everySeconds * 1000));
     if (!(await claimTick(ctx.db, source.id, tick, run.jobId))) return { kind: 'skipped', reason: 'tick-taken' };
   }
+  if (source.kind === 'file') return fetchFiles(ctx, source, new Date());
   const url = payload.url ?? source.location;
   const own = payload.url === undefined;
   const waitMs = await takeHostSlot(ctx.redis, ctx.config.queuePrefix, new URL(url).host, ctx.config.hostIntervalMs);
@@ -64,19 +74,17 @@ export async function fetchSource(ctx: WorkerContext, payload: Payload<'fetch'>,
     got = await get(ctx, source, url, own, run.signal);
   } catch (err) {
     const status = err instanceof FetchError || err instanceof RenderError ? err.status : null;
-    const detail = (err as Error).message;
-    if (status !== null && detectBlock(status, '') !== null) return broken(ctx, source, 'blocked', detail, at);
-    if (own) {
-      const failures = await markFailed(ctx.db, source.id, status, detail, at);
-      if (failures >= ctx.config.brokenAfter) {
-        await markBroken(ctx.db, source.id, 'failing', `${failures} failed fetches in a row; last: ${detail}`, health(ctx, at));
-      }
-    }
+    if (status !== null && detectBlock(status, '') !== null) return broken(ctx, source, 'blocked', (err as Error).message, at);
+    if (own) await failed(ctx, source, status, err, at);
     throw err;
   }
   if (got.status === NOT_MODIFIED) {
     await succeeded(ctx, source, { status: got.status, etag: got.etag, lastModified: got.lastModified, at });
     return { kind: 'not-modified' };
+  }
+  if (got.rawUnchanged) {
+    await succeeded(ctx, source, { status: got.status, etag: got.etag, lastModified: got.lastModified, at });
+    return { kind: 'unchanged', sha256: got.rawSha256! };
   }
   let decoded;
   try {
@@ -90,7 +98,7 @@ export async function fetchSource(ctx: WorkerContext, payload: Payload<'fetch'>,
   if (blocked) return broken(ctx, source, 'blocked', blocked, at);
   const mojibake = detectMojibake(decoded.text);
   if (mojibake) return broken(ctx, source, 'mojibake', `${url}: ${mojibake} (decoded as ${decoded.charset})`, at);
-  const validators = own ? { etag: got.etag, lastModified: got.lastModified } : {};
+  const validators = own ? { etag: got.etag, lastModified: got.lastModified, rawSha256: got.rawSha256 ?? null } : {};
 
   if (own && source.kind === 'listing' && source.linksSelector) {
     const { matched, links } = extractLinks(decoded.text, url, source.linksSelector);
@@ -114,14 +122,56 @@ export async function fetchSource(ctx: WorkerContext, payload: Payload<'fetch'>,
 
 async function get(ctx: WorkerContext, source: Source, url: string, own: boolean, signal?: AbortSignal): Promise<Got> {
   const { fetchTimeoutMs: timeoutMs, fetchMaxBytes: maxBytes } = ctx.config;
+  const conditional = own ? { etag: source.etag, lastModified: source.lastModified } : {};
   if (source.render) {
+    // A plain conditional GET first: when the server says 304, or sends the raw bytes we
+    // rendered last time, the page has not changed and Chromium is not needed.
+    let raw: Got | null = null;
+    if (own) {
+      try {
+        raw = await fetchPage(url, { timeoutMs, maxBytes, ...conditional, ...(signal ? { signal } : {}) });
+      } catch (err) {
+        // An HTTP error status may be a site that turns away plain clients: let the browser try.
+        // Anything else (timeout, refused, too large) would fail the same way in the browser.
+        if (!(err instanceof FetchError) || err.status === null) throw err;
+      }
+      if (raw?.status === NOT_MODIFIED) return raw;
+    }
+    const rawSha256 = raw ? bytesHash(raw.bytes) : null;
+    const validators = { etag: raw?.etag ?? null, lastModified: raw?.lastModified ?? null, rawSha256 };
+    if (rawSha256 !== null && rawSha256 === source.lastRawSha256) {
+      return { status: raw!.status, bytes: new Uint8Array(0), contentType: raw!.contentType, ...validators, rawUnchanged: true };
+    }
     const page = await ctx.browser.render(url, { waitFor: source.waitFor, timeoutMs });
     const bytes = new TextEncoder().encode(page.html);
     if (bytes.byteLength > maxBytes) throw new FetchError(url, `rendered page is over the ${maxBytes}-byte limit`, page.status);
-    return { status: page.status, bytes, contentType: 'text/html; charset=utf-8', etag: null, lastModified: null };
+    return { status: page.status, bytes, contentType: 'text/html; charset=utf-8', ...validators };
   }
-  const conditional = own ? { etag: source.etag, lastModified: source.lastModified } : {};
   return fetchPage(url, { timeoutMs, maxBytes, ...conditional, ...(signal ? { signal } : {}) });
+}
+
+/** A file or directory source: read from disk, with the same health bookkeeping as a page. */
+async function fetchFiles(ctx: WorkerContext, source: Source, at: Date): Promise<FetchOutcome> {
+  let out;
+  try {
+    out = await readFileSource(ctx, source, at);
+  } catch (err) {
+    await failed(ctx, source, null, err, at);
+    throw err;
+  }
+  if (out.kind === 'mojibake') return broken(ctx, source, 'mojibake', out.detail, at);
+  // Status 200 stands for "read"; nothing was asked over HTTP.
+  await succeeded(ctx, source, { status: 200, ...(out.kind === 'directory' ? {} : { sha256: out.sha256 }), at });
+  return out;
+}
+
+/** Counts a failed fetch of the source's own page; `source-broken` once it keeps failing. */
+async function failed(ctx: WorkerContext, source: Source, status: number | null, err: unknown, at: Date): Promise<void> {
+  const detail = (err as Error).message;
+  const failures = await markFailed(ctx.db, source.id, status, detail, at);
+  if (failures >= ctx.config.brokenAfter) {
+    await markBroken(ctx.db, source.id, 'failing', `${failures} failed fetches in a row; last: ${detail}`, health(ctx, at));
+  }
 }
 
 function health(ctx: WorkerContext, at: Date) {

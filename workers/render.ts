@@ -1,16 +1,40 @@
 /**
  * Rendering pages that build their text in JavaScript: one system Chromium per worker process
  * (never a downloaded browser), launched on first use and reused, with at most `maxContexts`
- * pages rendering at once (each in its own incognito context, closed after use).
+ * pages rendering at once (each in its own incognito context, closed after use), and closed
+ * again after `idleMs` without a render.
  */
+import { existsSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { FetchError, USER_AGENT } from './http-fetch.ts';
 
-/** Flags for a headless system Chromium in a container (stack notes). */
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage',
+/**
+ * Flags for a headless system Chromium in a container, chosen by measured PSS (bench/pipeline
+ * --warm-browser, README "Workers and scaling"): no zygote and the GPU and network services in
+ * the browser process leave one browser process plus one renderer while a page renders; one
+ * renderer process at most, no site-per-process isolation (we load one page per context and
+ * keep nothing), a capped V8 heap in the renderer. No --single-process: Chromium does not
+ * support it.
+ */
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-software-rasterizer', '--in-process-gpu', '--no-zygote',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic',
+  '--disable-dev-shm-usage', '--disable-extensions', '--mute-audio', '--renderer-process-limit=1',
+  '--disable-features=site-per-process,IsolateOrigins,Translate,MediaRouter,OptimizationHints,AudioServiceOutOfProcess',
+  '--enable-features=NetworkServiceInProcess2', '--js-flags=--max-old-space-size=128',
 ];
+
+/** Debian's headless-only build of the same Chromium (package chromium-headless-shell): half the memory. */
+export const HEADLESS_SHELL = '/usr/bin/chromium-headless-shell';
+const DEFAULT_CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * The executable to launch: the configured one, except that the default `/usr/bin/chromium`
+ * gives way to `/usr/bin/chromium-headless-shell` when that is installed.
+ */
+export function chromiumExecutable(configured: string): string {
+  return configured === DEFAULT_CHROMIUM && existsSync(HEADLESS_SHELL) ? HEADLESS_SHELL : configured;
+}
 
 /** Rendering failed (browser missing, navigation error, timeout): a fetch failure like any other. */
 export class RenderError extends FetchError {}
@@ -26,17 +50,47 @@ export interface RenderOptions {
   readonly timeoutMs: number;
 }
 
+export interface BrowserPoolOptions {
+  /** Close the browser after this long without a render; 0 keeps it open. Default 5 minutes. */
+  readonly idleMs?: number;
+}
+
 /** A reused browser with a bounded pool of contexts. */
 export class BrowserPool {
   private browser: Promise<Browser> | null = null;
   private busy = 0;
   private readonly waiting: Array<() => void> = [];
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly idleMs: number;
+  readonly executablePath: string;
 
-  constructor(private readonly executablePath: string, private readonly maxContexts: number) {}
+  constructor(executablePath: string, private readonly maxContexts: number, options: BrowserPoolOptions = {}) {
+    this.executablePath = chromiumExecutable(executablePath);
+    this.idleMs = options.idleMs ?? 300_000;
+  }
 
-  /** Launches the browser now (otherwise on first render). */
+  /** True while a browser is launched (or launching). */
+  get launched(): boolean {
+    return this.browser !== null;
+  }
+
+  /**
+   * Launches the browser now (otherwise on first render) and renders a blank page, so that a
+   * broken Chromium shows at start. The idle timer then runs as after any render.
+   */
   async warm(): Promise<void> {
-    await this.launch();
+    await this.acquire();
+    try {
+      const browser = await this.launch();
+      const context = await browser.newContext();
+      try {
+        await (await context.newPage()).setContent('<p>ok</p>');
+      } finally {
+        await context.close().catch(() => undefined);
+      }
+    } finally {
+      this.release();
+    }
   }
 
   private launch(): Promise<Browser> {
@@ -55,6 +109,10 @@ export class BrowserPool {
   }
 
   private async acquire(): Promise<void> {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
     if (this.busy < this.maxContexts) {
       this.busy++;
       return;
@@ -66,6 +124,13 @@ export class BrowserPool {
     const next = this.waiting.shift();
     if (next) next();
     else this.busy--;
+    if (this.busy === 0 && this.idleMs > 0 && this.browser) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = null;
+        if (this.busy === 0) void this.close();
+      }, this.idleMs);
+      this.idleTimer.unref();
+    }
   }
 
   /**
@@ -104,8 +169,12 @@ export class BrowserPool {
     }
   }
 
-  /** Closes the browser (idempotent). */
+  /** Closes the browser (idempotent); the next render launches it again. */
   async close(): Promise<void> {
+    if (this.idleTimer) {
+      clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+    }
     const b = this.browser;
     this.browser = null;
     if (b) await (await b.catch(() => null))?.close().catch(() => undefined);

@@ -46,7 +46,7 @@ export async function startWorkers(opts: StartOptions): Promise<WorkerRuntime> {
   const { config, logger } = opts;
   const redis = openRedis(opts.redisUrl, `policy-tracker-${process.pid}`);
   const queues = openQueues(redis, config.queuePrefix, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
-  const browser = new BrowserPool(config.chromiumPath, config.renderContexts);
+  const browser = new BrowserPool(config.chromiumPath, config.renderContexts, { idleMs: config.browserIdleMs });
   const context: WorkerContext = { db: opts.db, queues, redis, browser, config, logger };
 
   const names = (opts.queues ?? QUEUE_NAMES).filter((n) => PROCESSORS[n] !== undefined);

@@ -137,7 +137,7 @@ export function workerEnv(prefix: string, databaseUrl: string, redisUrl = REDIS_
 export function testContext(db: Kysely<Database>, config: WorkerConfig): WorkerContext & { close(): Promise<void> } {
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queues = openQueues(redis, config.queuePrefix, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
-  const browser = new BrowserPool(config.chromiumPath, config.renderContexts);
+  const browser = new BrowserPool(config.chromiumPath, config.renderContexts, { idleMs: config.browserIdleMs });
   return {
     db,
     queues,
