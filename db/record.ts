@@ -7,7 +7,7 @@
  * function `pt_record_document` (db/migrations/0003_record_function.ts) in one round trip.
  */
 import { sql, type Kysely } from 'kysely';
-import type { PolicyDocument } from '../pipeline/types.ts';
+import type { Measure, PolicyDocument } from '../pipeline/types.ts';
 import type { Database } from './schema.ts';
 import { InvalidDocumentError, coerceError } from './errors.ts';
 import { identityOf, lockIds, lockNames, repealTargets, textHash, type DocumentIdentity } from './identity.ts';
@@ -229,6 +229,7 @@ function recordPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIden
     ...payloadFields(doc, seen, identity, sha),
     text: doc.text,
     provisions: doc.provisions.map((p) => ({ path: p.path, label: p.label, level: p.level, heading: p.heading, text: p.text })),
+    measures: doc.measures.map((m) => ({ ...measureFields(m), text: m.text })),
   };
 }
 
@@ -248,6 +249,10 @@ function batchPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdent
     provisions: doc.provisions.map((p) => {
       const [at, len] = texts.add(p.text);
       return { path: p.path, label: p.label, level: p.level, heading: p.heading, at, len };
+    }),
+    measures: doc.measures.map((m) => {
+      const [at, len] = texts.add(m.text);
+      return { ...measureFields(m), at, len };
     }),
   };
 }
@@ -269,7 +274,23 @@ class TextBlob {
   }
 }
 
-/** Everything in a payload but the texts. @internal */
+/**
+ * A measure's columns but its text. `basis` (the sentence its end date comes from) is optional
+ * in the pipeline's Measure; absent, it is stored as null. @internal
+ */
+function measureFields(m: Measure): Record<string, unknown> {
+  return {
+    path: m.path,
+    kind: m.kind,
+    starts_on: m.startsOn,
+    ends_on: m.endsOn,
+    amounts: m.amounts,
+    responsible: m.responsible,
+    basis: (m as { basis?: string | null }).basis ?? null,
+  };
+}
+
+/** Everything in a payload but the provisions, the measures and the texts. @internal */
 function payloadFields(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdentity, sha: string): Record<string, unknown> {
   const targets = repealTargets(doc.validity.repeals);
   return {
@@ -292,15 +313,6 @@ function payloadFields(doc: PolicyDocument, seen: SeenAt, identity: DocumentIden
     seen_at: seen.seenAt instanceof Date ? seen.seenAt.toISOString() : seen.seenAt,
     snapshot_id: seen.snapshotId ?? null,
     lock_ids: lockIds(lockNames(identity, targets)),
-    measures: doc.measures.map((m) => ({
-      path: m.path,
-      kind: m.kind,
-      starts_on: m.startsOn,
-      ends_on: m.endsOn,
-      amounts: m.amounts,
-      responsible: m.responsible,
-      text: m.text,
-    })),
     repeals: targets.map((t) => ({ doc_number: t.docNumber, title: t.title, title_key: t.titleKey, target_key: t.targetKey })),
   };
 }
