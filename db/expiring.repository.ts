@@ -5,9 +5,16 @@
  * What is left out: measures of superseded versions (a newer version of the document has taken
  * effect, or its start is unknown) and documents whose repeal has taken effect by the day asked
  * about, with their measures. A document whose repeal takes effect inside the window is listed,
- * ending the day before the repeal. Statuses come from pipeline/status.ts.
+ * ending the day before the repeal. A measure ends on the earlier of its own end and its
+ * document's. Statuses come from pipeline/status.ts.
+ *
+ * One statement (issue 5, Speed; measured with bench/expiring): the window is read, filtered and
+ * ordered in SQL, and comes back as one JSON text (one decode and one JSON.parse instead of a
+ * field decode per column and row, which cost more than the query itself). Measures carry the
+ * sentence their end date comes from (`measures.basis`, stored at record time, migration 0013);
+ * only rows recorded before it (basis null) bring their text, and the sentence is found in JS.
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { addDays } from '../pipeline/dates.ts';
 import { measureBasis } from '../pipeline/measures.ts';
 import { documentStatus, measureStatus, type DocumentDates, type LifecycleStatus } from '../pipeline/status.ts';
@@ -40,125 +47,228 @@ export interface ExpiringQuery {
   readonly until: IsoDate;
   /** At most this many items (soonest first); all when omitted. */
   readonly limit?: number;
+  /** Only items after this one: the `next` of the previous page (keyset pagination). */
+  readonly after?: string;
 }
 
 export interface ExpiringList {
   readonly on: IsoDate;
   readonly until: IsoDate;
   readonly items: ExpiringItem[];
+  /**
+   * With `limit`, when the page is full: pass it as `after` for the next page (an opaque
+   * string); null otherwise.
+   */
+  readonly next: string | null;
 }
 
-interface DocumentRowOut {
-  id: number | string;
-  doc_number: string | null;
-  title: string;
-  effective: string | null;
-  expires: string | null;
-  status: 'active' | 'repealed';
-  ended_on: string | null;
-  basis: string | null;
-  repealer_title: string | null;
-  repealer_number: string | null;
-}
-
-interface MeasureRowOut {
-  document_id: number | string;
-  doc_number: string | null;
-  title: string;
-  effective: string | null;
-  expires: string | null;
-  signed_on: string | null;
-  status: 'active' | 'repealed';
-  ended_on: string | null;
-  path: string;
-  kind: MeasureKind;
-  starts_on: string | null;
-  ends_on: string;
-  amounts: string[];
-  text: string;
-  ord: number;
-}
-
-function datesOf(r: { effective: string | null; expires: string | null; status: 'active' | 'repealed'; ended_on: string | null }): DocumentDates {
-  return { effective: r.effective, expires: r.expires, repealed: r.status === 'repealed', repealedOn: r.ended_on };
-}
-
-/** Statuses that mean "no longer in force": never listed as expiring. */
-const GONE: ReadonlySet<LifecycleStatus> = new Set(['expired', 'repealed', 'superseded']);
-
-/** The documents whose own end (expiry, or the day before a repeal takes effect) is in the window. @internal */
-async function expiringDocuments(db: Kysely<Database>, q: ExpiringQuery): Promise<ExpiringItem[]> {
-  const limit = q.limit ?? null;
-  const { rows } = await sql<DocumentRowOut>`
-    select d.id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
-           (select v.validity_basis from versions v where v.document_id = d.id order by v.seq desc limit 1) as basis,
-           r.title as repealer_title, r.doc_number as repealer_number
-      from documents d
-      left join documents r on r.id = d.repealed_by
-     where d.kind = 'policy'
-       and ((d.expires between ${q.on} and ${q.until})
-            or (d.ended_on > ${q.on} and d.ended_on <= ${addDays(q.until, 1)}))
-       and not (d.status = 'repealed' and (d.ended_on is null or d.ended_on <= ${q.on}))
-     order by least(d.expires, d.ended_on - 1), d.id
-     limit ${limit}`.execute(db);
-  const out: ExpiringItem[] = [];
-  for (const r of rows) {
-    const report = documentStatus(datesOf(r), q.on);
-    if (report.endsOn === null || report.daysLeft === null || GONE.has(report.status)) continue;
-    const byRepeal = r.ended_on !== null && (r.expires === null || addDays(r.ended_on, -1) < r.expires);
-    const repealer = [r.repealer_title ? `《${r.repealer_title}》` : null, r.repealer_number ? `（${r.repealer_number}）` : null].filter(Boolean).join('');
-    out.push({
-      kind: 'document',
-      document: { id: Number(r.id), docNumber: r.doc_number, title: r.title },
-      path: null,
-      startsOn: r.effective,
-      endsOn: report.endsOn,
-      daysLeft: report.daysLeft,
-      status: report.status,
-      basis: byRepeal ? `自${r.ended_on}起由${repealer || '另一文件'}废止` : r.basis,
-    });
+/** Thrown for an `after` value that is not a cursor this module made. */
+export class ExpiringCursorError extends Error {
+  constructor(cursor: string) {
+    super(`not a cursor of the expiring list: "${cursor}" (use the "next" value of the previous page)`);
+    this.name = 'ExpiringCursorError';
   }
-  return out;
 }
 
 /**
- * The measures of versions in force whose own end is in the window. A measure is current on `on`
- * when no later version of its document has taken effect by then: `superseded_on > on`, kept by
- * the recording functions (migration 0011). One range scan of measures_current_expiring_idx, in
- * the order returned, each row joined to its document by primary key. @internal
+ * Position of an item in the order of the list: its end, documents before measures, document id,
+ * the measure's own end, its position in the version.
  */
-async function expiringMeasures(db: Kysely<Database>, q: ExpiringQuery): Promise<ExpiringItem[]> {
+export interface Position {
+  readonly z: IsoDate;
+  readonly r: 0 | 1;
+  readonly d: number;
+  readonly e: IsoDate;
+  readonly o: number;
+}
+
+const CURSOR_RE = /^(\d{4}-\d{2}-\d{2})~([01])~(\d{1,15})~(\d{4}-\d{2}-\d{2})~(\d{1,9})$/;
+
+function encodeCursor(p: Position): string {
+  return `${p.z}~${p.r}~${p.d}~${p.e}~${p.o}`;
+}
+
+/** @throws ExpiringCursorError */
+function decodeCursor(s: string): Position {
+  const m = CURSOR_RE.exec(s);
+  if (m === null) throw new ExpiringCursorError(s);
+  return { z: m[1]!, r: m[2] === '0' ? 0 : 1, d: Number(m[3]), e: m[4]!, o: Number(m[5]) };
+}
+
+/**
+ * The statement's answer, one JSON array per column (json_agg reads each column's type once,
+ * json_build_array per row would read it for every value), rows in the list's order:
+ * r (0 document, 1 measure), document id, doc number, title, effective, expires, stored status,
+ * ended_on, z (the item's end), e (a measure's own end, or z), o (measure ord, or 0), then
+ * a, b, c: for a document its validity sentence, repealer title and number; for a measure its
+ * stored basis; then a measure's path, kind, starts_on, amounts, and when no basis was stored,
+ * its text and the document's signing date.
+ */
+const COLUMNS = ['r', 'document_id', 'doc_number', 'title', 'effective', 'expires', 'status', 'ended_on', 'z', 'e', 'o', 'a', 'b', 'c',
+  'path', 'kind', 'starts_on', 'amounts', 'text', 'signed_on'] as const;
+
+type Columns = [
+  r: (0 | 1)[],
+  documentId: number[],
+  docNumber: (string | null)[],
+  title: string[],
+  effective: (IsoDate | null)[],
+  expires: (IsoDate | null)[],
+  status: ('active' | 'repealed')[],
+  endedOn: (IsoDate | null)[],
+  z: IsoDate[],
+  e: IsoDate[],
+  o: number[],
+  a: (string | null)[],
+  b: (string | null)[],
+  c: (string | null)[],
+  path: (string | null)[],
+  kind: (MeasureKind | null)[],
+  startsOn: (IsoDate | null)[],
+  amounts: (string[] | null)[],
+  text: (string | null)[],
+  signedOn: (IsoDate | null)[],
+];
+
+/** Statuses that mean "no longer in force": never listed (the SQL already leaves them out). */
+const GONE: ReadonlySet<LifecycleStatus> = new Set(['expired', 'repealed', 'superseded']);
+
+function datesOf(c: Columns, k: number): DocumentDates {
+  return { effective: c[4][k]!, expires: c[5][k]!, repealed: c[6][k] === 'repealed', repealedOn: c[7][k]! };
+}
+
+function positionOf(c: Columns, k: number): Position {
+  return { z: c[8][k]!, r: c[0][k]!, d: c[1][k]!, e: c[9][k]!, o: c[10][k]! };
+}
+
+/** -1, 0 or 1 as position `i` comes before, at or after position `j` in the list's order. */
+function compare(c: Columns, i: number, j: number): number {
+  for (const col of [c[8], c[0], c[1], c[9], c[10]] as const) {
+    const x = col[i]!;
+    const y = col[j]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Row indexes in the list's order. Aggregates read a sorted subquery in its order (Postgres does,
+ * though SQL does not promise it); checked in one pass, sorted only if it ever did not hold.
+ */
+function order(c: Columns): number[] {
+  const n = c[0].length;
+  const idx = Array.from({ length: n }, (_, k) => k);
+  for (let k = 1; k < n; k++) if (compare(c, k - 1, k) > 0) return idx.sort((i, j) => compare(c, i, j));
+  return idx;
+}
+
+/**
+ * The statement findExpiring sends (exported for bench/expiring's EXPLAIN). Three parts, each in the list's order and cut at the limit, merged and cut again:
+ *
+ * - documents whose own end, `least(expires, ended_on - 1)`, is in the window
+ *   (documents_ends_on_idx, migration 0014);
+ * - measures that end on their own end date (their document ends later or has no end): one range
+ *   of measures_current_expiring_idx (0011), already in order, so a first page stops early; each
+ *   row's document fetched by primary key (offset 0 keeps the lateral a lookup: the planner would
+ *   rather hash every document, measured slower);
+ * - measures cut short by their document ending inside the window before them: from those
+ *   documents (documents_ends_on_idx) to their dated measures (measures_document_ends_idx, 0014).
+ *
+ * "Repeal in effect" is pipeline/status.ts's: repealed (or with a repeal date) and the date unknown
+ * or on or before `on`.
+ */
+export function expiringStatement(q: ExpiringQuery, after: Position | null = null): RawBuilder<{ items: string | null }> {
+  const { on, until } = q;
   const limit = q.limit ?? null;
-  const { rows } = await sql<MeasureRowOut>`
-    select d.id as document_id, d.doc_number, d.title, d.effective, d.expires, d.signed_on, d.status, d.ended_on,
-           m.path, m.kind, m.starts_on, m.ends_on, m.amounts, m.text, m.ord
-      from measures m
-      -- Each row's document by its primary key (the planner would rather hash all documents;
-      -- measured slower on the 1,000,000-measure bench). offset 0 keeps the subquery a lookup.
-      cross join lateral (select * from documents d where d.id = m.document_id offset 0) d
-     where m.ends_on between ${q.on} and ${q.until}
-       and m.superseded_on > ${q.on}
-       and not (d.status = 'repealed' and (d.ended_on is null or d.ended_on <= ${q.on}))
-     order by m.ends_on, m.document_id, m.ord
-     limit ${limit}`.execute(db);
-  const out: ExpiringItem[] = [];
-  for (const r of rows) {
-    const report = measureStatus({ startsOn: r.starts_on, endsOn: r.ends_on }, datesOf(r), q.on);
-    if (report.endsOn === null || report.daysLeft === null || GONE.has(report.status)) continue;
-    out.push({
-      kind: 'measure',
-      document: { id: Number(r.document_id), docNumber: r.doc_number, title: r.title },
-      path: r.path,
-      startsOn: r.starts_on,
+  const notRepealed = sql`coalesce(d.ended_on > ${on}, d.status <> 'repealed')`;
+  const docEnd = sql`least(d.expires, d.ended_on - 1)`;
+  const past = (z: RawBuilder<unknown>, r: 0 | 1, d: RawBuilder<unknown>, e: RawBuilder<unknown>, o: RawBuilder<unknown>) =>
+    after === null
+      ? sql`true`
+      : sql`(${z}, ${sql.lit(r)}, ${d}, ${e}, ${o}) > (${after.z}::date, ${sql.lit(after.r)}, ${after.d}::bigint, ${after.e}::date, ${after.o}::integer)`;
+  const measureColumns = sql`m.basis, null, null, m.path, m.kind, m.starts_on, m.amounts,
+         case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end`;
+  return sql<{ items: string | null }>`
+    select case when count(*) > 0 then json_build_array(${sql.raw(COLUMNS.map((col) => `json_agg(i.${col})`).join(', '))})::text end as items
+      from (
+        (select 0 as r, d.id as document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
+                ${docEnd} as z, ${docEnd} as e, 0 as o,
+                (select v.validity_basis from versions v where v.document_id = d.id order by v.seq desc limit 1) as a,
+                rp.title as b, rp.doc_number as c,
+                null::text as path, null::text as kind, null::date as starts_on, null::text[] as amounts, null::text as text, null::date as signed_on
+           from documents d
+           left join documents rp on rp.id = d.repealed_by
+          where ${docEnd} between ${on} and ${until} and d.kind = 'policy' and ${notRepealed}
+            and ${past(docEnd, 0, sql`d.id`, docEnd, sql`0`)}
+          order by ${docEnd}, d.id
+          limit ${limit})
+        union all
+        (select 1, m.document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
+                m.ends_on, m.ends_on, m.ord, ${measureColumns}
+           from measures m
+           cross join lateral (select d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, d.signed_on
+                                 from documents d where d.id = m.document_id offset 0) d
+          where m.ends_on between ${on} and ${until} and m.superseded_on > ${on}
+            and ${notRepealed} and coalesce(${docEnd} >= m.ends_on, true)
+            and ${past(sql`m.ends_on`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}
+          order by m.ends_on, m.document_id, m.ord
+          limit ${limit})
+        union all
+        (select 1, d.id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
+                ${docEnd}, m.ends_on, m.ord, ${measureColumns}
+           from documents d
+           join measures m on m.document_id = d.id
+          where ${docEnd} between ${on} and ${addDays(until, -1)} and ${notRepealed}
+            and m.ends_on > ${docEnd} and m.ends_on <= ${until} and m.superseded_on > ${on}
+            and ${past(docEnd, 1, sql`d.id`, sql`m.ends_on`, sql`m.ord`)}
+          order by ${docEnd}, d.id, m.ends_on, m.ord
+          limit ${limit})
+        order by z, r, document_id, e, o
+        limit ${limit}
+      ) i`;
+}
+
+function itemOf(c: Columns, k: number, on: IsoDate): ExpiringItem | null {
+  const document = { id: Number(c[1][k]), docNumber: c[2][k]!, title: c[3][k]! };
+  const effective = c[4][k]!;
+  const expires = c[5][k]!;
+  if (c[0][k] === 0) {
+    const report = documentStatus(datesOf(c, k), on);
+    if (report.endsOn === null || report.daysLeft === null || GONE.has(report.status)) return null;
+    const endedOn = c[7][k]!;
+    const byRepeal = endedOn !== null && (expires === null || addDays(endedOn, -1) < expires);
+    const title = c[12][k];
+    const number = c[13][k];
+    const repealer = `${title ? `《${title}》` : ''}${number ? `（${number}）` : ''}`;
+    return {
+      kind: 'document',
+      document,
+      path: null,
+      startsOn: effective,
       endsOn: report.endsOn,
       daysLeft: report.daysLeft,
       status: report.status,
-      basis: measureBasis(r.text, r.ends_on, { effective: r.effective, expires: r.expires, signedOn: r.signed_on }),
-      measureKind: r.kind,
-      amounts: r.amounts,
-    });
+      basis: byRepeal ? `自${endedOn}起由${repealer || '另一文件'}废止` : c[11][k]!,
+    };
   }
-  return out;
+  const ownEnd = c[9][k]!;
+  const startsOn = c[16][k]!;
+  const report = measureStatus({ startsOn, endsOn: ownEnd }, datesOf(c, k), on);
+  if (report.endsOn === null || report.daysLeft === null || GONE.has(report.status)) return null;
+  const text = c[18][k]!;
+  return {
+    kind: 'measure',
+    document,
+    path: c[14][k]!,
+    startsOn,
+    endsOn: report.endsOn,
+    daysLeft: report.daysLeft,
+    status: report.status,
+    // `text` comes only when no sentence was stored (recorded before measures.basis): found in it.
+    basis: text === null ? c[11][k]! : measureBasis(text, ownEnd, { effective, expires, signedOn: c[19][k]! }),
+    measureKind: c[15][k]!,
+    amounts: c[17][k] ?? [],
+  };
 }
 
 /**
@@ -168,12 +278,22 @@ async function expiringMeasures(db: Kysely<Database>, q: ExpiringQuery): Promise
  * @example
  * await findExpiring(db, { on: '2027-10-15', until: '2028-01-13' })
  * // → { items: [{ kind: 'measure', document: { docNumber: '粤金管〔2025〕24号', … }, path: '三/(二)/7',
- * //               endsOn: '2027-12-31', daysLeft: 77, status: 'expiring', basis: '省财政对在2025年5月1日至…' }] }
+ * //               endsOn: '2027-12-31', daysLeft: 77, status: 'expiring', basis: '省财政对在2025年5月1日至…' }], next: null, … }
+ * @throws ExpiringCursorError for an `after` that is not a `next` value
  */
 export async function findExpiring(db: Kysely<Database>, q: ExpiringQuery): Promise<ExpiringList> {
-  const [docs, measures] = await Promise.all([expiringDocuments(db, q), expiringMeasures(db, q)]);
-  const items = [...docs, ...measures].sort(
-    (a, b) => (a.endsOn < b.endsOn ? -1 : a.endsOn > b.endsOn ? 1 : 0) || (a.kind === b.kind ? 0 : a.kind === 'document' ? -1 : 1) || a.document.id - b.document.id,
-  );
-  return { on: q.on, until: q.until, items: q.limit !== undefined ? items.slice(0, q.limit) : items };
+  if (q.limit !== undefined && !(Number.isInteger(q.limit) && q.limit > 0)) throw new RangeError(`limit must be a positive whole number, got ${q.limit}`);
+  const after = q.after === undefined ? null : decodeCursor(q.after);
+  const { rows } = await expiringStatement(q, after).execute(db);
+  const raw = rows[0]?.items ?? null;
+  if (raw === null) return { on: q.on, until: q.until, items: [], next: null };
+  const cols = JSON.parse(raw) as Columns;
+  const items: ExpiringItem[] = [];
+  const idx = order(cols);
+  for (const k of idx) {
+    const item = itemOf(cols, k, q.on);
+    if (item !== null) items.push(item);
+  }
+  const next = q.limit !== undefined && idx.length === q.limit ? encodeCursor(positionOf(cols, idx[idx.length - 1]!)) : null;
+  return { on: q.on, until: q.until, items, next };
 }

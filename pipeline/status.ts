@@ -51,9 +51,27 @@ export interface StatusReport {
 
 const DAY_MS = 86_400_000;
 
-/** Whole days from `from` to `to` (negative when `to` is earlier). */
+/** Digit `i` of a date string (no checks: callers pass 'YYYY-MM-DD'). */
+function digit(s: string, i: number): number {
+  return s.charCodeAt(i) - 48;
+}
+
+/** Days since 1970-01-01 of a 'YYYY-MM-DD' date; NaN when it is not one. */
+function dayNumber(d: IsoDate): number {
+  if (d.length !== 10 || d.charCodeAt(4) !== 45 || d.charCodeAt(7) !== 45) return Number.NaN;
+  const y = digit(d, 0) * 1000 + digit(d, 1) * 100 + digit(d, 2) * 10 + digit(d, 3);
+  const m = digit(d, 5) * 10 + digit(d, 6);
+  const day = digit(d, 8) * 10 + digit(d, 9);
+  // Date.UTC reads years 0–99 as 1900–1999.
+  return y < 100 ? Date.parse(`${d}T00:00:00Z`) / DAY_MS : Date.UTC(y, m - 1, day) / DAY_MS;
+}
+
+/**
+ * Whole days from `from` to `to` (negative when `to` is earlier); NaN unless both are
+ * 'YYYY-MM-DD'. Read digit by digit: it runs once per listed item (`expiring` lists thousands).
+ */
 export function daysBetween(from: IsoDate, to: IsoDate): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+  return dayNumber(to) - dayNumber(from);
 }
 
 function earlier(a: IsoDate | null, b: IsoDate | null): IsoDate | null {
@@ -74,7 +92,8 @@ function judge(start: IsoDate | null, end: IsoDate | null, on: IsoDate, opts: St
   if (end === null) return { status: 'unknown', endsOn: null, daysLeft: null };
   if (end < on) return { status: 'expired', endsOn: end, daysLeft };
   const warn = opts.warningDays ?? DEFAULT_WARNING_DAYS;
-  if (warn > 0 && end <= addDays(on, warn)) return { status: 'expiring', endsOn: end, daysLeft };
+  // daysLeft <= warn: end is on or before `on` + warn days.
+  if (warn > 0 && daysLeft !== null && daysLeft <= warn) return { status: 'expiring', endsOn: end, daysLeft };
   return { status: 'in_force', endsOn: end, daysLeft };
 }
 

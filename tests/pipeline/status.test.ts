@@ -73,3 +73,11 @@ it('counts days across leap years', () => {
   expect(daysBetween('2028-02-28', '2028-03-01')).toBe(2);
   expect(daysBetween('2028-03-01', '2028-02-28')).toBe(-2);
 });
+
+it('counts days between any two dates as the calendar does (years before 100 too), NaN for a non-date', () => {
+  const ref = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+  const day = (n: number) => new Date(Date.UTC(1999, 11, 1) + n * 86_400_000).toISOString().slice(0, 10);
+  for (let n = 0; n < 15_000; n += 7) expect(daysBetween('2024-02-29', day(n))).toBe(ref('2024-02-29', day(n)));
+  expect(daysBetween('0099-12-31', '0100-01-01')).toBe(1);
+  expect(daysBetween('2030-06-01', '2030-6-1')).toBeNaN();
+});
