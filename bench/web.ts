@@ -8,11 +8,13 @@
  *    the end) and records N generated documents (the seed policies under their own numbers and
  *    signing dates) with the set-based `recordDocuments`, plus one 150-article document in two
  *    versions (a new article inserted near the top, one edited).
- * 2. Starts `policy-tracker serve --public` in a child process on 127.0.0.1 (so that the load
- *    generator does not share its event loop) and sends, after a warm-up, R requests at a time of
- *    C concurrent undici requests to the document list (`/`, first page, and `/?q=` a number part)
- *    and to the diff page of the 150-article document.
- * 3. Prints median and p99 per URL. Targets: list < 50 ms p99, diff page < 100 ms p99.
+ * 2. Starts `policy-tracker serve --public --no-queues` in a child process on 127.0.0.1 (so that
+ *    the load generator does not share its event loop) and sends with autocannon, after a warm-up,
+ *    R requests over C connections to each URL: the document list (first, middle and last pages,
+ *    a status filter), its search (part of a number, a whole number in other brackets, title
+ *    words, a word of the text), the API list, and the diff page of the 150-article document.
+ * 3. Prints median and p99 per URL with requests/s, the server's CPU seconds and the load
+ *    average. Targets: list < 50 ms p99, diff page < 100 ms p99.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -20,7 +22,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { request } from 'undici';
+import autocannon from 'autocannon';
+import { loadavg } from 'node:os';
 import { getConfig } from '../config.ts';
 import { openDatabase } from '../db/connection.ts';
 import { recordDocument, recordDocuments } from '../db/record.ts';
@@ -94,33 +97,49 @@ function bigDocument(version: 1 | 2): PolicyDocument {
 }
 
 function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-async function measure(base: string, path: string): Promise<{ median: number; p99: number; bytes: number }> {
-  const once = async () => {
-    const t0 = performance.now();
-    const r = await request(`${base}${path}`);
-    const body = await r.body.text();
-    if (r.statusCode !== 200) throw new Error(`${path}: HTTP ${r.statusCode}`);
-    return { ms: performance.now() - t0, bytes: body.length };
-  };
-  for (let i = 0; i < 50; i++) await once();
+/** utime + stime of a process in seconds (Linux /proc), to quote the server's CPU beside wall time. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Figures {
+  readonly median: number;
+  readonly p99: number;
+  readonly rps: number;
+  readonly bytes: number;
+  readonly serverCpu: number;
+  readonly wall: number;
+}
+
+/**
+ * autocannon against one URL: 50 warm-up requests, then REQUESTS over CONCURRENCY connections.
+ * Latencies are taken from each response (autocannon's hrtime durations, sub-millisecond), not
+ * from its millisecond histogram.
+ */
+async function measure(base: string, path: string, serverPid: number): Promise<Figures> {
+  await autocannon({ url: `${base}${path}`, connections: 1, amount: 50 });
   const times: number[] = [];
   let bytes = 0;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
-        next++;
-        const r = await once();
-        times.push(r.ms);
-        bytes = r.bytes;
-      }
-    }),
-  );
+  let errors = 0;
+  const cpu0 = cpuSeconds(serverPid);
+  const t0 = performance.now();
+  const run = autocannon({ url: `${base}${path}`, connections: CONCURRENCY, amount: REQUESTS });
+  // The returned promise is also the run's event emitter.
+  const instance = run as unknown as Promise<autocannon.Result> & { on(event: 'response', fn: (client: unknown, status: number, resBytes: number, ms: number) => void): void };
+  instance.on('response', (_client: unknown, status: number, resBytes: number, ms: number) => {
+    if (status !== 200) errors++;
+    times.push(ms);
+    bytes = resBytes;
+  });
+  const result = await instance;
+  const wall = (performance.now() - t0) / 1000;
+  if (errors > 0 || result.non2xx > 0) throw new Error(`${path}: ${errors || result.non2xx} answers were not 200`);
   times.sort((a, b) => a - b);
-  return { median: percentile(times, 50), p99: percentile(times, 99), bytes };
+  return { median: percentile(times, 50), p99: percentile(times, 99), rps: times.length / wall, bytes, serverCpu: cpuSeconds(serverPid) - cpu0, wall };
 }
 
 const serverUrl = getConfig().databaseUrl ?? getConfig().testDatabaseUrl;
@@ -163,27 +182,38 @@ try {
   console.log(`recorded ${rows[0]!.n} documents in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const port = 18_000 + (process.pid % 1000);
-  child = spawn(process.execPath, [join(ROOT, 'bin', 'policy-tracker.js'), 'serve', '--public', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: url.toString() },
+  child = spawn(process.execPath, [join(ROOT, 'bin', 'policy-tracker.js'), 'serve', '--public', '--no-queues', '--port', String(port)], {
+    env: { ...process.env, DATABASE_URL: url.toString(), POLICY_TRACKER_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   await new Promise<void>((resolve, reject) => {
     child!.stderr!.on('data', (b: Buffer) => b.toString().includes('serving http') && resolve());
     child!.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
   });
+  // The request log is not part of what is measured.
+  child.stderr!.removeAllListeners('data').resume();
   const base = `http://127.0.0.1:${port}`;
-  console.log(`${REQUESTS} requests per URL, ${CONCURRENCY} at a time, after 50 warm-up requests`);
+  const big = encodeURIComponent('基准规〔2026〕150号');
+  console.log(`autocannon: ${REQUESTS} requests per URL over ${CONCURRENCY} connections, after 50 warm-up requests; load average before: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const [name, path, target] of [
     ['list, first page', '/', 50],
     ['list, page 200', '/?page=200', 50],
+    ['list, page 4000', '/?page=4000', 50],
     ['list, status filter', '/?status=in_force', 50],
+    ['search, number part', `/?q=${encodeURIComponent('10500')}`, 50],
+    ['search, full number', `/?q=${encodeURIComponent('样规[2015]10500号')}`, 50],
+    ['search, title words', `/?q=${encodeURIComponent('政府投资基金 样本4242')}`, 50],
+    ['search, text word', `/?q=${encodeURIComponent('市场化')}`, 50],
     ['API list', '/api/documents', 50],
-    ['diff page, 150 articles', `/documents/${encodeURIComponent('基准规〔2026〕150号')}/diff?from=1&to=2`, 100],
-    ['diff page, with unchanged', `/documents/${encodeURIComponent('基准规〔2026〕150号')}/diff?from=1&to=2&all=1`, 100],
+    ['diff page, 150 articles', `/documents/${big}/diff?from=1&to=2`, 100],
+    ['diff page, with unchanged', `/documents/${big}/diff?from=1&to=2&all=1`, 100],
   ] as const) {
-    const r = await measure(base, path);
-    console.log(`${name.padEnd(28)} median ${r.median.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1).padStart(6)} ms   (target p99 < ${target} ms: ${r.p99 < target ? 'met' : 'MISSED'}; ${(r.bytes / 1024).toFixed(0)} KB)`);
+    const r = await measure(base, path, child.pid!);
+    console.log(
+      `${name.padEnd(26)} median ${r.median.toFixed(1).padStart(6)} ms  p99 ${r.p99.toFixed(1).padStart(6)} ms  ${r.rps.toFixed(0).padStart(5)} req/s  server CPU ${r.serverCpu.toFixed(1)} s / ${r.wall.toFixed(1)} s wall  ${(r.bytes / 1024).toFixed(0).padStart(4)} KB  (p99 < ${target} ms: ${r.p99 < target ? 'met' : 'MISSED'})`,
+    );
   }
+  console.log(`load average after: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 } finally {
   child?.kill('SIGTERM');
   await new Promise((r) => setTimeout(r, 500));

@@ -31,11 +31,22 @@ export interface DocumentQuery {
 }
 
 export interface DocumentPage {
+  /** Documents matching; counted up to {@link COUNT_CAP}, beyond which `totalExact` is false. */
   readonly total: number;
+  readonly totalExact: boolean;
   readonly page: number;
   readonly perPage: number;
+  /** Whether a later page has documents. */
+  readonly hasNext: boolean;
   readonly documents: DocumentSummary[];
 }
+
+/**
+ * The list counts its matches up to this many and says "10000+" beyond: counting every one of
+ * 100,000 documents on each page view (with the status conditions or a search) costs more than
+ * the page itself, and nobody pages that far.
+ */
+export const COUNT_CAP = 10_000;
 
 function like(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -61,17 +72,18 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
   let q = db.selectFrom('documents as d');
   const words = (query.q ?? '').trim().split(/[\s\u3000]+/u).filter(Boolean).slice(0, 8);
   for (const w of words) {
+    // One id set per word, each branch an index scan (trigram GIN, migration 0016) where pg_trgm
+    // is installed; an OR across the tables would scan every document.
     const pattern = like(w);
-    q = q.where((eb) =>
-      eb.or([
-        eb('d.title', 'ilike', pattern),
-        eb('d.doc_number', 'like', like(numberForm(w))),
-        eb(sql`array_to_string(d.issuers, ' ')`, 'ilike', pattern),
-        eb.exists(eb.selectFrom('versions as v').select(sql`1`.as('one')).whereRef('v.document_id', '=', 'd.id').where('v.text', 'ilike', pattern)),
-      ]),
+    q = q.where(
+      sql<boolean>`d.id in (
+        select id from documents where title ilike ${pattern}
+        union all select id from documents where doc_number like ${like(numberForm(w))}
+        union all select id from documents where pt_issuers_text(issuers) ilike ${pattern}
+        union all select document_id from versions where text ilike ${pattern})`,
     );
   }
-  if (query.issuer) q = q.where(sql`array_to_string(d.issuers, ' ')`, 'ilike', like(query.issuer.trim()));
+  if (query.issuer) q = q.where(sql`pt_issuers_text(d.issuers)`, 'ilike', like(query.issuer.trim()));
   if (query.kind) q = q.where('d.kind', '=', query.kind);
   if (query.signedFrom) q = q.where('d.signed_on', '>=', query.signedFrom);
   if (query.signedTo) q = q.where('d.signed_on', '<=', query.signedTo);
@@ -94,12 +106,23 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
       .selectAll('d')
       .orderBy(sql`d.signed_on desc nulls last`)
       .orderBy('d.id', 'desc')
-      .limit(perPage)
+      .limit(perPage + 1)
       .offset((page - 1) * perPage)
       .execute(),
-    q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    db
+      .selectFrom(q.select(sql`1`.as('one')).limit(COUNT_CAP + 1).as('c'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow(),
   ]);
-  return { total: Number(count.n), page, perPage, documents: await summaries(db, rows, on) };
+  const n = Number(count.n);
+  return {
+    total: Math.min(n, COUNT_CAP),
+    totalExact: n <= COUNT_CAP,
+    page,
+    perPage,
+    hasNext: rows.length > perPage,
+    documents: await summaries(db, rows.slice(0, perPage), on),
+  };
 }
 
 /** Summaries of rows (one query for their versions' dates, one for their repealers). */

@@ -154,7 +154,15 @@ export const OPENAPI = {
       },
       DocumentPage: {
         type: 'object',
-        properties: { on: dateSchema, total: { type: 'integer' }, page: { type: 'integer' }, perPage: { type: 'integer' }, documents: { type: 'array', items: ref('DocumentSummary') } },
+        properties: {
+          on: dateSchema,
+          total: { type: 'integer', description: 'matches, counted up to 10000' },
+          totalExact: { type: 'boolean', description: 'false when there are more than `total`' },
+          page: { type: 'integer' },
+          perPage: { type: 'integer' },
+          hasNext: { type: 'boolean' },
+          documents: { type: 'array', items: ref('DocumentSummary') },
+        },
       },
       DocumentDetail: {
         type: 'object',

@@ -34,6 +34,7 @@ export function documentsPage(ctx: PageContext, data: { page: DocumentPage; filt
   const f = data.filters;
   const p = data.page;
   const pages = Math.max(1, Math.ceil(p.total / p.perPage));
+  const pageText = p.totalExact ? `第 ${p.page} / ${pages} 页` : `第 ${p.page} 页`;
   const link = (page: number) => `/${queryString({ ...f, page: page > 1 ? page : undefined })}`;
   const option = (value: string, label: string, current: string | undefined) =>
     html`<option value="${value}"${current === value ? html` selected` : ''}>${label}</option>`;
@@ -58,7 +59,7 @@ export function documentsPage(ctx: PageContext, data: { page: DocumentPage; filt
 <label>类别<select name="kind">${option('', '全部', f.kind ?? '')}${option('policy', '政策文件', f.kind)}${option('news', '资讯', f.kind)}</select></label>
 <button class="primary" type="submit">检索</button>
 </form>
-<p class="muted small">共 ${p.total} 件，状态按 ${data.on} 计算。</p>
+<p class="muted small">${p.totalExact ? `共 ${p.total} 件` : `超过 ${p.total} 件`}，状态按 ${data.on} 计算。</p>
 ${
   p.documents.length === 0
     ? html`<p>没有符合条件的文件。</p>`
@@ -67,6 +68,6 @@ ${
 <tbody>${rows}</tbody>
 </table>`
 }
-${pages > 1 ? html`<nav class="pager">${p.page > 1 ? html`<a href="${link(p.page - 1)}">← 上一页</a>` : ''}<span class="muted">第 ${p.page} / ${pages} 页</span>${p.page < pages ? html`<a href="${link(p.page + 1)}">下一页 →</a>` : ''}</nav>` : ''}`;
+${p.page > 1 || p.hasNext ? html`<nav class="pager">${p.page > 1 ? html`<a href="${link(p.page - 1)}">← 上一页</a>` : ''}<span class="muted">${pageText}</span>${p.hasNext ? html`<a href="${link(p.page + 1)}">下一页 →</a>` : ''}</nav>` : ''}`;
   return layout(f.q ? `检索：${f.q}` : '文件列表', ctx, body);
 }
