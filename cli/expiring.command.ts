@@ -1,6 +1,8 @@
 /**
- * `expiring [--within 90d] [--on DATE] [--json]`: documents and measures that end within a window,
- * soonest first, with the sentence their date comes from. Text output is Chinese.
+ * `expiring [--within 90d] [--on DATE] [--limit N [--after CURSOR]] [--json]`: documents and
+ * measures that end within a window, soonest first, with the sentence their date comes from.
+ * Text output is Chinese. With `--limit`, a full page ends with the cursor of the next one
+ * (`next` in the JSON, an extension of the contract).
  */
 import type { Command } from 'commander';
 import { findExpiring, type ExpiringItem } from '../db/expiring.repository.ts';
@@ -48,10 +50,11 @@ export function registerExpiring(program: Command): void {
     .description('documents and measures that end within a window, soonest first, with the sentence their date comes from')
     .option('--within <length>', 'window length: 90d, 6m, 1y', DEFAULT_WITHIN)
     .option('--on <date>', 'first day of the window (YYYY-MM-DD; default today in China)')
-    .option('--limit <n>', 'at most this many items')
+    .option('--limit <n>', 'at most this many items (a page)')
+    .option('--after <cursor>', 'the page after this one: the cursor a full page ends with ("next")')
     .option('--json', 'print the JSON contract')
     .option(DATA_DIR_FLAG, DATA_DIR_HELP)
-    .action(async (opts: { within: string; on?: string; limit?: string; json?: boolean; dataDir?: string }) => {
+    .action(async (opts: { within: string; on?: string; limit?: string; after?: string; json?: boolean; dataDir?: string }) => {
       const on = dayOf(opts.on);
       const until = windowEnd(on, opts.within);
       let limit: number | undefined;
@@ -59,18 +62,22 @@ export function registerExpiring(program: Command): void {
         limit = Number(opts.limit);
         if (!Number.isInteger(limit) || limit <= 0) throw new Error(`--limit expects a positive whole number, got "${opts.limit}"`);
       }
+      if (opts.after !== undefined && limit === undefined) throw new Error('--after goes with --limit (it names where the previous page ended)');
       await withDatabase(opts, async (db) => {
-        const list = await findExpiring(db, limit !== undefined ? { on, until, limit } : { on, until });
+        const list = await findExpiring(db, { on, until, ...(limit !== undefined ? { limit } : {}), ...(opts.after !== undefined ? { after: opts.after } : {}) });
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify({ on, until, within: opts.within, items: list.items }, null, 2)}\n`);
+          const page = limit !== undefined ? { next: list.next } : {};
+          process.stdout.write(`${JSON.stringify({ on, until, within: opts.within, items: list.items, ...page }, null, 2)}\n`);
           return;
         }
         if (list.items.length === 0) {
-          process.stdout.write(`${on} 至 ${until} 期间没有到期的文件或措施。\n`);
+          process.stdout.write(`${on} 至 ${until} 期间没有${opts.after !== undefined ? '更多' : ''}到期的文件或措施。\n`);
           return;
         }
-        process.stdout.write(`${on} 至 ${until} 期间到期：${list.items.length} 项（到期日 · 剩余天数 · 状态 · 依据）\n`);
+        const paged = limit !== undefined ? '本页' : '';
+        process.stdout.write(`${on} 至 ${until} 期间到期：${paged}${list.items.length} 项（到期日 · 剩余天数 · 状态 · 依据）\n`);
         for (const it of list.items) process.stdout.write(itemLines(it));
+        if (list.next !== null) process.stdout.write(`下一页：--limit ${limit} --after ${list.next}\n`);
       });
     });
 }

@@ -91,6 +91,29 @@ describe('expiring on Postgres', () => {
     expect(none.stdout).toBe('2026-06-01 至 2026-12-01 期间没有到期的文件或措施。\n');
   });
 
+  it('--limit pages the window soonest first; --after the printed cursor gives the rest, then nothing', async () => {
+    const whole = JSON.parse((await runCli(['expiring', '--on', '2027-01-01', '--within', '5y', '--json'], env)).stdout) as { items: Item[] };
+    expect(whole.items.map((i) => [i.document.docNumber, i.path, i.endsOn])).toEqual([
+      ['粤金管〔2025〕24号', '三/(二)/7', '2027-12-31'],
+      ['发改财金规〔2025〕1752号', null, '2030-12-30'],
+      ['发改财金规〔2025〕1753号', null, '2030-12-30'],
+      ['沪府办规〔2025〕15号', null, '2030-12-31'],
+    ]);
+    const first = JSON.parse((await runCli(['expiring', '--on', '2027-01-01', '--within', '5y', '--limit', '2', '--json'], env)).stdout) as { items: Item[]; next: string | null };
+    expect(first.items).toEqual(whole.items.slice(0, 2));
+    expect(first.next).toEqual(expect.any(String));
+    const text = await runCli(['expiring', '--on', '2027-01-01', '--within', '5y', '--limit', '2'], env);
+    expect(text.stdout).toContain('期间到期：本页2 项');
+    expect(text.stdout).toContain(`下一页：--limit 2 --after ${first.next}\n`);
+    const second = JSON.parse((await runCli(['expiring', '--on', '2027-01-01', '--within', '5y', '--limit', '2', '--after', first.next!, '--json'], env)).stdout) as { items: Item[]; next: string | null };
+    expect(second.items).toEqual(whole.items.slice(2, 4));
+    const third = await runCli(['expiring', '--on', '2027-01-01', '--within', '5y', '--limit', '2', '--after', second.next!], env);
+    expect(third.stdout).toBe('2027-01-01 至 2032-01-01 期间没有更多到期的文件或措施。\n');
+    const bad = await runCli(['expiring', '--limit', '2', '--after', '2027-12-31'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toBe('policy-tracker: not a cursor of the expiring list: "2027-12-31" (use the "next" value of the previous page)\n');
+  });
+
   it('rejects a bad window or day with one line and exit 1', async () => {
     const bad = await runCli(['expiring', '--within', 'soon'], env);
     expect(bad.code).toBe(1);
