@@ -257,20 +257,27 @@ function batchPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdent
   };
 }
 
-/** Texts as one UTF-8 byte string, each named by its offset and length in bytes. @internal */
+/**
+ * Texts as one UTF-8 byte string, each named by its offset and length in bytes. The strings are
+ * kept and encoded once at the end (one allocation instead of one Buffer per text). @internal
+ */
 class TextBlob {
-  private readonly parts: Buffer[] = [];
+  private readonly parts: string[] = [];
   bytes = 0;
 
   add(text: string): [at: number, len: number] {
-    const b = Buffer.from(text, 'utf8');
-    this.parts.push(b);
-    this.bytes += b.length;
-    return [this.bytes - b.length, b.length];
+    const len = Buffer.byteLength(text, 'utf8');
+    this.parts.push(text);
+    this.bytes += len;
+    return [this.bytes - len, len];
   }
 
   concat(): Buffer {
-    return Buffer.concat(this.parts, this.bytes);
+    const joined = Buffer.from(this.parts.join(''), 'utf8');
+    if (joined.length === this.bytes) return joined;
+    // A lone surrogate at the end of one text and another at the start of the next joined into
+    // one character: encode each text on its own, as its length was counted.
+    return Buffer.concat(this.parts.map((t) => Buffer.from(t, 'utf8')), this.bytes);
   }
 }
 

@@ -369,19 +369,22 @@ begin
 
       -- The provisions of the new versions that their document has not stored yet (a revision
       -- shares every unchanged provision with the versions before it).
-      with src as materialized (
-        select u.i, u.d, x.ord, x.path, x.label, x.level, x.heading,
-               convert_from(substring(texts from x.at + 1 for x.len), 'UTF8') as body
-          from unnest(v_plain, v_doc, v_known_ver) as u(i, d, kv),
-               rows from (jsonb_to_recordset(ps->(u.i - 1)->'provisions')
-                          as (path text, label text, level text, heading text, at integer, len integer))
-               with ordinality as x(path, label, level, heading, at, len, ord)
-         where u.kv is null
-      ), keyed as materialized (
-        select src.*, pt_provision_key(src.path, src.label, src.level, src.heading, src.body) as key from src
+      with keyed as materialized (
+        select s.*, pt_provision_key(s.path, s.label, s.level, s.heading, s.body) as key
+          from (select u.i, u.d, x.ord, x.path, x.label, x.level, x.heading,
+                       convert_from(substring(texts from x.at + 1 for x.len), 'UTF8') as body
+                  from unnest(v_plain, v_doc, v_known_ver) as u(i, d, kv),
+                       rows from (jsonb_to_recordset(ps->(u.i - 1)->'provisions')
+                                  as (path text, label text, level text, heading text, at integer, len integer))
+                       with ordinality as x(path, label, level, heading, at, len, ord)
+                 where u.kv is null) as s
       ), ins as (
+        -- Probing first keeps the provisions already stored (most of a revision's) from being
+        -- formed into rows and inserted speculatively.
         insert into provision_texts (document_id, key, path, label, level, heading, text)
-        select k.d, k.key, k.path, k.label, k.level, k.heading, k.body from keyed k
+        select k.d, k.key, k.path, k.label, k.level, k.heading, k.body
+          from keyed k
+         where not exists (select 1 from provision_texts t where t.document_id = k.d and t.key = k.key)
         on conflict (document_id, key) do nothing
       )
       select array_agg(k.i order by k.i, k.ord), array_agg(k.d order by k.i, k.ord), array_agg(k.key order by k.i, k.ord)
