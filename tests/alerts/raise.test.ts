@@ -16,6 +16,7 @@ import { clearDatabase, createTestDatabase, type TestDatabase } from '../helpers
 import { parseXml } from './xml.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
+const RULES_2016 = join(ROOT, 'tests', 'fixtures', 'measures', 'fagai-caijin-2016-2800.txt');
 const G60_V1 = readFileSync(join(ROOT, 'tests', 'fixtures', 'revisions', 'g60-measures', 'v1.txt'), 'utf8');
 
 let tdb: TestDatabase;
@@ -79,6 +80,37 @@ describe.sequential('raising alerts', () => {
     expect((await raiseExpiryAlerts(tdb.db, { on: '2028-01-01' })).created).toHaveLength(1);
     expect((await raiseExpiryAlerts(tdb.db, { on: '2028-01-02' })).created).toEqual([]);
     expect((await listAlerts(tdb.db, { subscriptionId: gone.id }))[0]).toMatchObject({ kind: 'measure_expired', dueOn: '2027-12-31' });
+  });
+
+  it('tells a subscriber to every end of the seeds’ ends on their days, once each, and never of a 到2027年 target', async () => {
+    const { subscription: sub } = await saveSubscription(tdb.db, {
+      channel: 'email', target: 'all-ends@example.com', name: '全部到期', secret: null, filters: { alertKinds: ['expiring', 'expired'], warnDays: [90, 30, 7] },
+    });
+    await ingest(...readdirSync(join(ROOT, 'seeds')).filter((f) => f.endsWith('.txt')).map((f) => join(ROOT, 'seeds', f)), RULES_2016);
+    const days = ['2027-10-15', '2027-10-15', '2027-12-01', '2027-12-31', '2028-01-01', '2030-10-15', '2030-12-24', '2030-12-31', '2031-01-01'];
+    const created: number[] = [];
+    for (const on of days) created.push((await raiseExpiryAlerts(tdb.db, { on })).created.length);
+    expect(created).toEqual([1, 0, 1, 1, 1, 3, 3, 2, 1]);
+    const alerts = (await listAlerts(tdb.db, { subscriptionId: sub.id })).map((a) => {
+      const p = a.payload as { document: { docNumber: string }; measure?: { path: string } };
+      return [a.kind, p.document.docNumber, p.measure?.path ?? null, a.dueOn, a.threshold];
+    });
+    expect(alerts.sort((x, y) => String(x).localeCompare(String(y)))).toEqual(
+      [
+        ['measure_expiring', '粤金管〔2025〕24号', '三/(二)/7', '2027-12-31', 90],
+        ['measure_expiring', '粤金管〔2025〕24号', '三/(二)/7', '2027-12-31', 30],
+        ['measure_expiring', '粤金管〔2025〕24号', '三/(二)/7', '2027-12-31', 7],
+        ['measure_expired', '粤金管〔2025〕24号', '三/(二)/7', '2027-12-31', null],
+        ...['发改财金规〔2025〕1752号', '发改财金规〔2025〕1753号'].flatMap((n) => [
+          ['document_expiring', n, null, '2030-12-30', 90],
+          ['document_expiring', n, null, '2030-12-30', 7],
+          ['document_expired', n, null, '2030-12-30', null],
+        ]),
+        ['document_expiring', '沪府办规〔2025〕15号', null, '2030-12-31', 90],
+        ['document_expiring', '沪府办规〔2025〕15号', null, '2030-12-31', 7],
+        ['document_expired', '沪府办规〔2025〕15号', null, '2030-12-31', null],
+      ].sort((x, y) => String(x).localeCompare(String(y))),
+    );
   });
 
   it('tells an amount-only subscriber of 最高2000万元 → 最高3000万元 and not of a wording edit', async () => {
