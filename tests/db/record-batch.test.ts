@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
 import { recordDocument, recordDocuments, RecordError } from '../../db/record.ts';
 import { countRows } from '../../db/document.repository.ts';
 import { InvalidDocumentError } from '../../db/errors.ts';
@@ -125,5 +126,77 @@ describe.each(BACKENDS)('recordDocuments on %s', (backend) => {
     expect(typeof v.id).toBe('number');
     const p = await t.db.selectFrom('provisions').select(['text', 'heading']).executeTakeFirstOrThrow();
     expect(p).toEqual({ text: 'emoji 😀 \\ "q"\n换行', heading: '标题' });
+  });
+});
+
+/** Version `v` of document 7: article `v` edited in each later version (v ≥ 2). */
+function revision(v: number) {
+  const texts = ['为规范资金管理，制定本办法。', '资金用于支持中小企业发展。', '申报材料由市财政局审核。', '本办法自发布之日起施行。'];
+  if (v >= 2) texts[1] = `资金用于支持中小企业发展（第${v}版）。`;
+  const provisions = articles(texts);
+  return makeDocument({
+    docNumber: '测规〔2025〕7号',
+    title: '测试办法7',
+    provisions,
+    measures: [
+      {
+        path: '第二条',
+        kind: 'support',
+        startsOn: '2025-05-01',
+        endsOn: '2027-12-31',
+        amounts: ['最高2000万元'],
+        responsible: ['市财政局'],
+        text: '对在2025年5月1日至2027年12月31日发放的贷款给予贴息。',
+        basis: '对在2025年5月1日至2027年12月31日发放的贷款给予贴息。',
+      } as never,
+      { path: '第三条', kind: 'requirement', startsOn: null, endsOn: null, amounts: [], responsible: ['市财政局'], text: '申报材料由市财政局审核。' },
+    ],
+  });
+}
+
+describe.each(BACKENDS)('what a revision stores, on %s', (backend) => {
+  const t = useTestDatabase(backend);
+
+  for (const how of ['one by one', 'in batches'] as const) {
+    it(`${how}: each version reads back its own provisions in order, and a revision stores only the article it changed`, async () => {
+      const record = (d: ReturnType<typeof revision>, source: string) =>
+        how === 'one by one' ? recordDocument(t.db, d, seen(source)) : recordDocuments(t.db, [{ doc: d, seen: seen(source) }]).then((r) => r[0]!);
+      const v1 = await record(revision(1), 'a');
+      const v2 = await record(revision(2), 'b');
+      const v3 = await record(revision(3), 'c');
+      expect([v1, v2, v3].map((r) => r.outcome)).toEqual(['new', 'revised', 'revised']);
+      for (const [r, v] of [[v1, 1], [v2, 2], [v3, 3]] as const) {
+        const rows = await t.db.selectFrom('provisions').select(['ord', 'path', 'text']).where('version_id', '=', r.versionId).orderBy('ord').execute();
+        expect(rows.map((p) => p.text)).toEqual(revision(v).provisions.map((p) => p.text));
+        expect(rows.map((p) => p.ord)).toEqual([0, 1, 2, 3]);
+      }
+      // Four articles once, then one new second article per revision.
+      const { rows } = await sql<{ n: number }>`select count(*)::int as n from provision_texts`.execute(t.db);
+      expect(rows[0]!.n).toBe(6);
+      expect(await countRows(t.db)).toMatchObject({ versions: 3, provisions: 12, measures: 6 });
+    });
+  }
+
+  it('stores the sentence a measure ends by when the pipeline gives it, else null', async () => {
+    await recordDocuments(t.db, [{ doc: revision(1), seen: seen('a') }]);
+    await recordDocument(t.db, revision(2), seen('b'));
+    const ms = await t.db.selectFrom('measures').select(['version_id', 'path', 'basis', 'text', 'amounts', 'responsible']).orderBy('id').execute();
+    expect(ms.map((m) => [m.path, m.basis])).toEqual([
+      ['第二条', '对在2025年5月1日至2027年12月31日发放的贷款给予贴息。'],
+      ['第三条', null],
+      ['第二条', '对在2025年5月1日至2027年12月31日发放的贷款给予贴息。'],
+      ['第三条', null],
+    ]);
+    expect(ms[0]).toMatchObject({ text: '对在2025年5月1日至2027年12月31日发放的贷款给予贴息。', amounts: ['最高2000万元'], responsible: ['市财政局'] });
+  });
+
+  it('takes the stored provisions and measures with a deleted document', async () => {
+    await recordDocuments(t.db, [{ doc: revision(1), seen: seen('a') }, { doc: doc(8), seen: seen('a') }]);
+    await recordDocument(t.db, revision(2), seen('b'));
+    await t.db.deleteFrom('documents').where('doc_number', '=', '测规〔2025〕7号').execute();
+    const { rows } = await sql<{ texts: number; measures: number }>`
+      select (select count(*)::int from provision_texts) as texts, (select count(*)::int from measures) as measures`.execute(t.db);
+    expect(rows[0]).toEqual({ texts: 3, measures: 0 });
+    expect(await countRows(t.db)).toMatchObject({ documents: 1, versions: 1, provisions: 3 });
   });
 });
