@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { recordDocument, recordDocuments, RecordError } from '../../db/record.ts';
+import { recordDocument, recordDocuments, RecordError, type RecordResult } from '../../db/record.ts';
 import { countRows } from '../../db/document.repository.ts';
 import { InvalidDocumentError } from '../../db/errors.ts';
 import { BACKENDS, useTestDatabase } from '../helpers/database.ts';
@@ -160,7 +160,7 @@ describe.each(BACKENDS)('what a revision stores, on %s', (backend) => {
   for (const how of ['one by one', 'in batches'] as const) {
     it(`${how}: each version reads back its own provisions in order, and a revision stores only the article it changed`, async () => {
       const record = (d: ReturnType<typeof revision>, source: string) =>
-        how === 'one by one' ? recordDocument(t.db, d, seen(source)) : recordDocuments(t.db, [{ doc: d, seen: seen(source) }]).then((r) => r[0]!);
+        how === 'one by one' ? recordDocument(t.db, d, seen(source)) : recordDocuments(t.db, [{ doc: d, seen: seen(source) }]).then((r) => r[0] as RecordResult);
       const v1 = await record(revision(1), 'a');
       const v2 = await record(revision(2), 'b');
       const v3 = await record(revision(3), 'c');
