@@ -140,6 +140,25 @@ describe.sequential('worker processes under faults', () => {
     expect(a.output() + b.output()).toMatch(/"msg":"stopped"/);
   });
 
+  it('SIGTERM while a fetch is in flight: the job finishes, then the worker exits 0', async () => {
+    const prefix = testPrefix();
+    const queues = testQueues(prefix);
+    site.route('/slow-ok', (_q, r) => void setTimeout(() => r.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(POLICY_TEXT), 1_500));
+    const { source } = await upsertSource(tdb.db, { location: `${site.base}/slow-ok`, everySeconds: 3600 });
+    const w = worker(workerEnv(prefix, tdb.url!), ['--concurrency', 'fetch=1,ingest=1']);
+    // The scheduler's first run fires at start: wait until its request is being answered.
+    await until(() => site.count('/slow-ok') >= 1, 30_000, 'the fetch to start');
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toMatch(/shutting down/);
+    expect(w.output()).toMatch(/"msg":"stopped"/);
+    // The in-flight fetch completed: its snapshot is stored and handed on to ingest, nothing failed.
+    const snaps = await tdb.db.selectFrom('snapshots').select('sha256').where('source_id', '=', source.id).execute();
+    expect(snaps).toHaveLength(1);
+    expect(await queues.ingest.getJob(jobIds.ingest(snaps[0]!.sha256))).toBeTruthy();
+    expect(await queues.fetch.getFailedCount()).toBe(0);
+  });
+
   it('Redis restarted while workers run: they reconnect, schedules are restored from Postgres', async () => {
     const redisServer = await startRedis();
     cleanups.push(() => redisServer.stop());
