@@ -53,6 +53,8 @@ export interface RenderOptions {
 export interface BrowserPoolOptions {
   /** Close the browser after this long without a render; 0 keeps it open. Default 5 minutes. */
   readonly idleMs?: number;
+  /** Told when the browser starts and when it is closed for being idle. */
+  readonly onEvent?: (event: 'launched' | 'idle-closed', detail: { executablePath: string; idleMs: number }) => void;
 }
 
 /** A reused browser with a bounded pool of contexts. */
@@ -62,11 +64,13 @@ export class BrowserPool {
   private readonly waiting: Array<() => void> = [];
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly idleMs: number;
+  private readonly onEvent: NonNullable<BrowserPoolOptions['onEvent']>;
   readonly executablePath: string;
 
   constructor(executablePath: string, private readonly maxContexts: number, options: BrowserPoolOptions = {}) {
     this.executablePath = chromiumExecutable(executablePath);
     this.idleMs = options.idleMs ?? 300_000;
+    this.onEvent = options.onEvent ?? (() => undefined);
   }
 
   /** True while a browser is launched (or launching). */
@@ -101,7 +105,10 @@ export class BrowserPool {
       );
       this.browser = p;
       p.then(
-        (b) => b.on('disconnected', () => { if (this.browser === p) this.browser = null; }),
+        (b) => {
+          this.onEvent('launched', { executablePath: this.executablePath, idleMs: this.idleMs });
+          b.on('disconnected', () => { if (this.browser === p) this.browser = null; });
+        },
         () => { if (this.browser === p) this.browser = null; },
       );
     }
@@ -127,7 +134,10 @@ export class BrowserPool {
     if (this.busy === 0 && this.idleMs > 0 && this.browser) {
       this.idleTimer = setTimeout(() => {
         this.idleTimer = null;
-        if (this.busy === 0) void this.close();
+        if (this.busy === 0) {
+          this.onEvent('idle-closed', { executablePath: this.executablePath, idleMs: this.idleMs });
+          void this.close();
+        }
       }, this.idleMs);
       this.idleTimer.unref();
     }

@@ -46,7 +46,10 @@ export async function startWorkers(opts: StartOptions): Promise<WorkerRuntime> {
   const { config, logger } = opts;
   const redis = openRedis(opts.redisUrl, `policy-tracker-${process.pid}`);
   const queues = openQueues(redis, config.queuePrefix, { attempts: config.jobAttempts, backoffMs: config.jobBackoffMs });
-  const browser = new BrowserPool(config.chromiumPath, config.renderContexts, { idleMs: config.browserIdleMs });
+  const browser = new BrowserPool(config.chromiumPath, config.renderContexts, {
+    idleMs: config.browserIdleMs,
+    onEvent: (event, detail) => logger.info({ ...detail }, event === 'launched' ? 'Chromium launched' : 'Chromium closed after being idle'),
+  });
   const context: WorkerContext = { db: opts.db, queues, redis, browser, config, logger };
 
   const names = (opts.queues ?? QUEUE_NAMES).filter((n) => PROCESSORS[n] !== undefined);
