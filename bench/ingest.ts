@@ -2,7 +2,7 @@
  * bench/ingest: how fast the record takes documents on Postgres. Prints figures; never part of
  * `npm test`.
  *
- *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 2] [--batch 200]
+ *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 2] [--batch 200] [--runs 3] [--without-index NAME,…]
  *
  * 1. Builds N document versions from the seed documents (run through the pipeline once): each
  *    seed policy becomes many documents (own numbers), each seen in up to four versions with
@@ -19,9 +19,13 @@
  *    COPY lines are built inside the timed part too).
  * 4. Re-ingests the unchanged corpus.
  *
+ * Steps 2 and 3 run `--runs` times, each into a fresh scratch database, and the medians are
+ * printed at the end (the re-ingest and the one-by-one figures come from the first run).
+ *
  * Besides wall time, each step prints the CPU seconds it cost in Node and in the Postgres
  * backends serving it (read from /proc when the server is local): on a machine shared with other
- * jobs the wall-time rates swing, the CPU costs much less.
+ * jobs the wall-time rates swing, the CPU costs much less. The load average is printed with each
+ * run.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -31,7 +35,7 @@ import { parseArgs } from 'node:util';
 import { pipeline as streamPipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { from as copyFrom } from 'pg-copy-streams';
 import { getConfig } from '../config.ts';
@@ -46,11 +50,17 @@ const { values: args } = parseArgs({
     versions: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '2' },
     batch: { type: 'string', default: '200' },
+    runs: { type: 'string', default: '3' },
+    // Diagnostic: drop these indexes (comma-separated names) in the scratch databases before
+    // recording, to show what each costs. The default measures the schema as migrated.
+    'without-index': { type: 'string', default: '' },
   },
 });
 const TOTAL = Number(args.versions);
 const CONCURRENCY = Number(args.concurrency);
 const BATCH = Number(args.batch);
+const RUNS = Math.max(1, Number(args.runs));
+const WITHOUT_INDEXES = args['without-index'].split(',').map((n) => n.trim()).filter((n) => n !== '');
 
 // ---- corpus -------------------------------------------------------------------------------
 
@@ -201,72 +211,111 @@ const line = (label: string, r: Awaited<ReturnType<typeof runUnits>>, extra = ''
     `${label.padEnd(34)} ${fmt(corpus.length / r.seconds).padStart(6)} documents/s  (${r.seconds.toFixed(2)} s, ${cpuText(r.nodeCpuSeconds, r.serverCpuSeconds)}; ${JSON.stringify(r.outcomes)}${extra})`,
   );
 
-const main = await scratchDatabase(scratch);
-try {
-  const first = await runUnits(scratch, batchedUnits(main.db, 1));
-  const counts = await countRows(main.db);
-  line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
+const median = (xs: readonly number[]) => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 === 1 ? a[(a.length - 1) / 2]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+};
+const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
-  // Bare COPY of the same provision rows into a table of the same columns, no keys or indexes.
-  const copyClient = new pg.Client({ connectionString: main.url });
-  await copyClient.connect();
-  let copySeconds: number;
-  let copyCpu: number | null;
-  try {
-    await copyClient.query('create table bare_provisions (version_id bigint, ord integer, path text, label text, level text, heading text, text text)');
-    const server0 = await backendCpu(scratch);
-    const cpu0 = process.cpuUsage();
-    const t0 = performance.now();
-    const lines = function* () {
-      let vid = 0;
-      for (const d of corpus) {
-        vid++;
-        let chunk = '';
-        d.provisions.forEach((p, ord) => {
-          chunk += [vid, ord, p.path, p.label, p.level, p.heading, p.text].map(copyEscape).join('\t') + '\n';
-        });
-        yield chunk;
-      }
-    };
-    await streamPipeline(Readable.from(lines()), copyClient.query(copyFrom('copy bare_provisions from stdin')));
-    copySeconds = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(cpu0);
-    const nodeCpu = (cpu.user + cpu.system) / 1e6;
-    const serverCpu = cpuBetween(server0, await backendCpu(scratch));
-    copyCpu = serverCpu === null ? null : nodeCpu + serverCpu;
-    const copied = Number((await copyClient.query('select count(*) as n from bare_provisions')).rows[0].n);
-    console.log(
-      `${'bare COPY of the provision rows:'.padEnd(34)} ${fmt(corpus.length / copySeconds).padStart(6)} documents/s  (${copySeconds.toFixed(2)} s, ${cpuText(nodeCpu, serverCpu)}; ${fmt(copied / copySeconds)} rows/s)`,
-    );
-  } finally {
-    await copyClient.end();
-  }
-  const firstCpu = first.serverCpuSeconds === null ? null : first.nodeCpuSeconds + first.serverCpuSeconds;
-  console.log(
-    `${'ratio:'.padEnd(34)} ${((copySeconds / first.seconds) * 100).toFixed(0)}% of the bare COPY rate (target ≥ 50%)` +
-      (firstCpu !== null && copyCpu !== null ? `; CPU per document: ${((copyCpu / firstCpu) * 100).toFixed(0)}% of the COPY's` : ''),
-  );
-  console.log(
-    `${'segmentation (done beforehand):'.padEnd(34)} ${fmt(corpus.length / segmentSeconds).padStart(6)} documents/s  (${segmentSeconds.toFixed(2)} s; not in the rates above)`,
-  );
-  console.log(
-    `${'segmentation + recording:'.padEnd(34)} ${fmt(corpus.length / (segmentSeconds + first.seconds)).padStart(6)} documents/s  (one after the other; ${((copySeconds / (segmentSeconds + first.seconds)) * 100).toFixed(0)}% of the bare COPY rate)`,
-  );
-
-  const again = await runUnits(scratch, batchedUnits(main.db, 2));
-  line('re-ingest unchanged, batches:', again, '; target ≥ 2,000/s');
-  const againSingle = await runUnits(scratch, singleUnits(main.db, 3));
-  line('re-ingest unchanged, one by one:', againSingle);
-  const after = await countRows(main.db);
-  if (after.versions !== counts.versions) throw new Error(`re-ingest added versions: ${counts.versions} → ${after.versions}`);
-} finally {
-  await main.db.destroy();
-  await dropScratch(scratch);
+/** Indexes on versions and provision storage beyond keys: each costs every recording. */
+async function extraIndexes(db: Kysely<Database>): Promise<string[]> {
+  const { rows } = await sql<{ name: string; def: string }>`
+    select indexrelid::regclass::text as name, pg_get_indexdef(indexrelid) as def
+      from pg_index where indrelid in ('versions'::regclass, 'provision_texts'::regclass, 'measures'::regclass) and not indisunique`.execute(db);
+  return rows.map((r) => `${r.name} (${/using (\w+)/i.exec(r.def)?.[1] ?? '?'})`);
 }
+
+const recordRates: number[] = [];
+const copyRates: number[] = [];
+const ratios: number[] = [];
+for (let run = 1; run <= RUNS; run++) {
+  console.log(`-- run ${run} of ${RUNS}; load average ${load()}`);
+  const name = `${scratch}_${run}`;
+  const main = await scratchDatabase(name);
+  try {
+    for (const index of WITHOUT_INDEXES) await sql`drop index ${sql.id(index)}`.execute(main.db);
+    if (run === 1) {
+      console.log(
+        `indexes besides keys: ${(await extraIndexes(main.db)).join(', ') || 'none'}` +
+          (WITHOUT_INDEXES.length > 0 ? ` (dropped for this run: ${WITHOUT_INDEXES.join(', ')})` : ''),
+      );
+    }
+    const first = await runUnits(name, batchedUnits(main.db, 1));
+    const counts = await countRows(main.db);
+    line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
+
+    // Bare COPY of the same provision rows into a table of the same columns, no keys or indexes.
+    const copyClient = new pg.Client({ connectionString: main.url });
+    await copyClient.connect();
+    let copySeconds: number;
+    let copyCpu: number | null;
+    try {
+      await copyClient.query('create table bare_provisions (version_id bigint, ord integer, path text, label text, level text, heading text, text text)');
+      const server0 = await backendCpu(name);
+      const cpu0 = process.cpuUsage();
+      const t0 = performance.now();
+      const lines = function* () {
+        let vid = 0;
+        for (const d of corpus) {
+          vid++;
+          let chunk = '';
+          d.provisions.forEach((p, ord) => {
+            chunk += [vid, ord, p.path, p.label, p.level, p.heading, p.text].map(copyEscape).join('\t') + '\n';
+          });
+          yield chunk;
+        }
+      };
+      await streamPipeline(Readable.from(lines()), copyClient.query(copyFrom('copy bare_provisions from stdin')));
+      copySeconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const nodeCpu = (cpu.user + cpu.system) / 1e6;
+      const serverCpu = cpuBetween(server0, await backendCpu(name));
+      copyCpu = serverCpu === null ? null : nodeCpu + serverCpu;
+      const copied = Number((await copyClient.query('select count(*) as n from bare_provisions')).rows[0].n);
+      if (copied !== provisionRows) throw new Error(`COPY loaded ${copied} rows, expected ${provisionRows}`);
+      console.log(
+        `${'bare COPY of the provision rows:'.padEnd(34)} ${fmt(corpus.length / copySeconds).padStart(6)} documents/s  (${copySeconds.toFixed(2)} s, ${cpuText(nodeCpu, serverCpu)}; ${fmt(copied / copySeconds)} rows/s)`,
+      );
+    } finally {
+      await copyClient.end();
+    }
+    const firstCpu = first.serverCpuSeconds === null ? null : first.nodeCpuSeconds + first.serverCpuSeconds;
+    console.log(
+      `${'ratio:'.padEnd(34)} ${((copySeconds / first.seconds) * 100).toFixed(0)}% of the bare COPY rate (target ≥ 50%)` +
+        (firstCpu !== null && copyCpu !== null ? `; CPU per document: ${((copyCpu / firstCpu) * 100).toFixed(0)}% of the COPY's` : ''),
+    );
+    recordRates.push(corpus.length / first.seconds);
+    copyRates.push(corpus.length / copySeconds);
+    ratios.push(copySeconds / first.seconds);
+
+    if (run === 1) {
+      console.log(
+        `${'segmentation (done beforehand):'.padEnd(34)} ${fmt(corpus.length / segmentSeconds).padStart(6)} documents/s  (${segmentSeconds.toFixed(2)} s; not in the rates above)`,
+      );
+      console.log(
+        `${'segmentation + recording:'.padEnd(34)} ${fmt(corpus.length / (segmentSeconds + first.seconds)).padStart(6)} documents/s  (one after the other; ${((copySeconds / (segmentSeconds + first.seconds)) * 100).toFixed(0)}% of the bare COPY rate)`,
+      );
+      const again = await runUnits(name, batchedUnits(main.db, 2));
+      line('re-ingest unchanged, batches:', again, '; target ≥ 2,000/s');
+      const againSingle = await runUnits(name, singleUnits(main.db, 3));
+      line('re-ingest unchanged, one by one:', againSingle);
+      const after = await countRows(main.db);
+      if (after.versions !== counts.versions) throw new Error(`re-ingest added versions: ${counts.versions} → ${after.versions}`);
+    }
+  } finally {
+    await main.db.destroy();
+    await dropScratch(name);
+  }
+}
+console.log(
+  `-- median of ${RUNS}: ingest ${fmt(median(recordRates))} documents/s, bare COPY ${fmt(median(copyRates))} documents/s, ` +
+    `ratio ${(median(ratios) * 100).toFixed(0)}% (target ≥ 50%); load average ${load()}`,
+);
 
 const singleName = `${scratch}_single`;
 const single = await scratchDatabase(singleName);
 try {
+  for (const index of WITHOUT_INDEXES) await sql`drop index ${sql.id(index)}`.execute(single.db);
   line('ingest, recordDocument one by one:', await runUnits(singleName, singleUnits(single.db, 1)));
 } finally {
   await single.db.destroy();
