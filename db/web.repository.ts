@@ -47,6 +47,8 @@ export interface DocumentPage {
  * the page itself, and nobody pages that far.
  */
 export const COUNT_CAP = 10_000;
+/** Texts a search word is looked up in through the index before the list walks documents instead. */
+const TEXT_MATCH_CAP = 200;
 
 function like(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -71,17 +73,34 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
   const on = query.on;
   let q = db.selectFrom('documents as d');
   const words = (query.q ?? '').trim().split(/[\s\u3000]+/u).filter(Boolean).slice(0, 8);
+  // Words found in many texts make the index way slow (every match's text is read to recheck it);
+  // for those the list walks the documents newest first and stops at the page's end instead.
+  let commonWord = false;
   for (const w of words) {
-    // One id set per word, each branch an index scan (trigram GIN, migration 0016) where pg_trgm
-    // is installed; an OR across the tables would scan every document.
     const pattern = like(w);
-    q = q.where(
-      sql<boolean>`d.id in (
-        select id from documents where title ilike ${pattern}
-        union all select id from documents where doc_number like ${like(numberForm(w))}
-        union all select id from documents where pt_issuers_text(issuers) ilike ${pattern}
-        union all select document_id from versions where text ilike ${pattern})`,
-    );
+    const inTexts = await sql<{ id: number }>`select document_id as id from versions where text ilike ${pattern} limit ${TEXT_MATCH_CAP + 1}`.execute(db);
+    if (inTexts.rows.length <= TEXT_MATCH_CAP) {
+      // One id set per word, each branch an index scan (trigram GIN, migration 0016) where
+      // pg_trgm is installed; an OR across the tables would scan every document.
+      const ids = [...new Set(inTexts.rows.map((r) => Number(r.id)))];
+      q = q.where(
+        sql<boolean>`d.id in (
+          select id from documents where title ilike ${pattern}
+          union all select id from documents where doc_number like ${like(numberForm(w))}
+          union all select id from documents where pt_issuers_text(issuers) ilike ${pattern}
+          union all select unnest(${ids}::bigint[]))`,
+      );
+    } else {
+      commonWord = true;
+      q = q.where((eb) =>
+        eb.or([
+          eb('d.title', 'ilike', pattern),
+          eb('d.doc_number', 'like', like(numberForm(w))),
+          eb(sql`pt_issuers_text(d.issuers)`, 'ilike', pattern),
+          eb.exists(eb.selectFrom('versions as v').select(sql`1`.as('one')).whereRef('v.document_id', '=', 'd.id').where('v.text', 'ilike', pattern)),
+        ]),
+      );
+    }
   }
   if (query.issuer) q = q.where(sql`pt_issuers_text(d.issuers)`, 'ilike', like(query.issuer.trim()));
   if (query.kind) q = q.where('d.kind', '=', query.kind);
@@ -109,15 +128,19 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
       .limit(perPage + 1)
       .offset((page - 1) * perPage)
       .execute(),
-    db
-      .selectFrom(q.select(sql`1`.as('one')).limit(COUNT_CAP + 1).as('c'))
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow(),
+    // A word in more than TEXT_MATCH_CAP texts: that many match at least, counting more would read them all.
+    commonWord
+      ? Promise.resolve({ n: TEXT_MATCH_CAP + 1 })
+      : db
+          .selectFrom(q.select(sql`1`.as('one')).limit(COUNT_CAP + 1).as('c'))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
   ]);
   const n = Number(count.n);
+  const cap = commonWord ? TEXT_MATCH_CAP : COUNT_CAP;
   return {
-    total: Math.min(n, COUNT_CAP),
-    totalExact: n <= COUNT_CAP,
+    total: Math.min(n, cap),
+    totalExact: n <= cap,
     page,
     perPage,
     hasNext: rows.length > perPage,

@@ -5,14 +5,18 @@ import { documentHistory, findDocument, versionInForce } from '../db/document.re
 import { findExpiring } from '../db/expiring.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { markSeen, seenSeq, type User } from '../db/users.repository.ts';
-import { documentLinks, searchDocuments, validityBases } from '../db/web.repository.ts';
+import { COUNT_CAP, documentLinks, searchDocuments, validityBases } from '../db/web.repository.ts';
 import { versionDiff } from '../cli/diff.command.ts';
 import { addDays } from '../pipeline/dates.ts';
 import type { DocumentPageData } from './pages/document.ts';
 import type { DiffPageData } from './pages/diff.ts';
-import { date, int, kind, status, str, type Query } from './params.ts';
+import { BadParameterError, date, int, kind, status, str, type Query } from './params.ts';
 
 export async function listData(db: Kysely<Database>, q: Query, on: string) {
+  const pageNo = int(q, 'page', 1, 100_000) ?? 1;
+  const perPage = int(q, 'perPage', 1, 100) ?? 20;
+  // Deeper pages cost an ever longer index walk; past the counted matches, filters serve better.
+  if ((pageNo - 1) * perPage >= COUNT_CAP) throw new BadParameterError(`page ${pageNo} is past the first ${COUNT_CAP} documents; narrow the list with a search, a status, an issuer or dates`);
   const filters = { q: str(q, 'q'), status: status(q), issuer: str(q, 'issuer'), from: date(q, 'from'), to: date(q, 'to'), kind: kind(q) };
   const page = await searchDocuments(db, {
     q: filters.q,
@@ -22,8 +26,8 @@ export async function listData(db: Kysely<Database>, q: Query, on: string) {
     signedFrom: filters.from,
     signedTo: filters.to,
     on,
-    page: int(q, 'page', 1, 100_000),
-    perPage: int(q, 'perPage', 1, 100),
+    page: pageNo,
+    perPage,
   });
   return { filters, page };
 }
