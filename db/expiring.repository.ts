@@ -163,7 +163,8 @@ function order(c: Columns): number[] {
 }
 
 /**
- * The statement findExpiring sends (exported for bench/expiring's EXPLAIN). Three parts, each in the list's order and cut at the limit, merged and cut again:
+ * The statement findExpiring sends (exported for bench/expiring's EXPLAIN). Three parts, each in
+ * the list's order and cut at the limit, merged and cut again:
  *
  * - documents whose own end, `least(expires, ended_on - 1)`, is in the window
  *   (documents_ends_on_idx, migration 0014);
