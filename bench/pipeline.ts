@@ -3,7 +3,10 @@
  * processes (`policy-tracker worker`, as in production), next to the rate of empty BullMQ jobs
  * on the same Redis in the same run. Prints figures; never part of `npm test`.
  *
- *   npx tsx bench/pipeline.ts [--snapshots 2000] [--concurrency 4] [--runs 1] [--warm-browser]
+ *   npx tsx bench/pipeline.ts [--snapshots 2000] [--concurrency 4] [--runs 1] [--workers 1,2] [--warm-browser] [--plain-node]
+ *
+ * Workers run with the memory settings the README recommends (--max-semi-space-size=8,
+ * MALLOC_ARENA_MAX=2); --plain-node runs them with Node's defaults instead, for comparison.
  *
  * Each snapshot is a government page (tests/fixtures/extract/gov-page.html) with its own
  * document number, so every ingest records one new document. Memory per worker is sampled every
@@ -28,7 +31,7 @@ import { clearDatabase, createTestDatabase } from '../tests/helpers/database.ts'
 import { deletePrefix } from '../tests/workers/helpers.ts';
 import { jobIds, openQueues, closeQueues } from '../workers/queues.ts';
 
-const { values } = parseArgs({ options: { snapshots: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '4' }, 'warm-browser': { type: 'boolean', default: false }, runs: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { snapshots: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '4' }, 'warm-browser': { type: 'boolean', default: false }, runs: { type: 'string', default: '1' }, workers: { type: 'string', default: '1,2' }, 'plain-node': { type: 'boolean', default: false } } });
 const N = Number(values.snapshots);
 const ROOT = join(import.meta.dirname, '..');
 const page = readFileSync(join(ROOT, 'tests', 'fixtures', 'extract', 'gov-page.html'), 'utf8');
@@ -96,6 +99,9 @@ function track(peaks: Peaks, pid: number): void {
   peaks.treeRss = Math.max(peaks.treeRss, s.treeRss);
 }
 
+/** README "Workers and scaling": what the workers are run with, unless --plain-node. */
+const WORKER_MEMORY_ENV = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=8`.trim(), MALLOC_ARENA_MAX: '2' };
+
 const mb = (kib: number) => `${(kib / 1024).toFixed(0)}`;
 
 async function emptyJobsRate(count: number): Promise<number> {
@@ -131,6 +137,9 @@ async function run(processes: number) {
   }
   const env = {
     ...process.env, DATABASE_URL: tdb.url!, REDIS_URL: redisUrl, POLICY_TRACKER_QUEUE_PREFIX: prefix, POLICY_TRACKER_LOG_LEVEL: 'warn',
+    // The memory settings the README recommends for workers (unless --plain-node): a smaller V8
+    // young generation and fewer glibc malloc arenas.
+    ...(values['plain-node'] ? {} : WORKER_MEMORY_ENV),
     // The warm browser stays up, idle, for the whole run: that is the state being measured.
     ...(values['warm-browser'] ? { POLICY_TRACKER_BROWSER_IDLE_MS: '0' } : {}),
   };
@@ -171,14 +180,15 @@ async function run(processes: number) {
 const runs = Number(values.runs);
 console.log(
   `bench/pipeline: ${N} snapshots (one document each), ingest concurrency ${values.concurrency} per process, ${runs} run(s)` +
-    `${values['warm-browser'] ? ', browser pool launched and idle in every worker' : ', browser not launched (lazy: no --render source)'}; ${cpus().length} cores`,
+    `${values['warm-browser'] ? ', browser pool launched and idle in every worker' : ', browser not launched (lazy: no --render source)'}; ` +
+    `workers ${values['plain-node'] ? 'with Node defaults' : `with ${Object.entries(WORKER_MEMORY_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`}; ${cpus().length} cores`,
 );
 const load = () => `load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`;
 for (let r = 1; r <= runs; r++) {
   console.log(`-- run ${r}/${runs} (${load()})`);
   const empty = await emptyJobsRate(10_000);
   console.log(`empty BullMQ jobs on this Redis: ${empty.toFixed(0)} jobs/s (10,000 jobs, concurrency 8, one process)`);
-  for (const n of [1, 2]) {
+  for (const n of values.workers.split(',').map(Number)) {
     const res = await run(n);
     console.log(
       `${n} worker process${n > 1 ? 'es' : ''}: ${res.docs} documents in ${res.seconds.toFixed(1)} s = ${res.rate.toFixed(0)} documents/s; ` +
