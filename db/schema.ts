@@ -122,6 +122,8 @@ export interface VersionsTable {
   snapshot_id: number | null;
   seen_at: Timestamp;
   created_at: DefaultedTimestamp;
+  /** The version's provisions in order, ids of `provision_texts` (0013); bigint[]: strings on pg, numbers on PGlite. */
+  provision_ids: ColumnType<Array<number | string>, readonly number[] | undefined, readonly number[]>;
 }
 export type VersionRow = Selectable<VersionsTable>;
 export type NewVersion = Insertable<VersionsTable>;
@@ -150,7 +152,11 @@ export type ProvisionLevelColumn =
   | 'point'
   | 'closing';
 
-/** Keyed by (version_id, ord). */
+/**
+ * The view `provisions` (migration 0013): one row per provision of each version, keyed by
+ * (version_id, ord), read from `versions.provision_ids` and `provision_texts`. Read-only: the
+ * recording functions write provisions; deleting through the view deletes nothing.
+ */
 export interface ProvisionsTable {
   version_id: number;
   ord: number;
@@ -161,6 +167,19 @@ export interface ProvisionsTable {
   text: string;
 }
 export type ProvisionRow = Selectable<ProvisionsTable>;
+
+/** Each distinct provision of a document, stored once (0013); `key` is pt_provision_key of its fields. */
+export interface ProvisionTextsTable {
+  id: Id;
+  document_id: number;
+  key: string;
+  path: string;
+  label: string;
+  level: ProvisionLevelColumn;
+  heading: string | null;
+  text: string;
+}
+export type ProvisionTextRow = Selectable<ProvisionTextsTable>;
 export type NewProvision = Insertable<ProvisionsTable>;
 export type ProvisionUpdate = Updateable<ProvisionsTable>;
 
@@ -333,6 +352,7 @@ export interface Database {
   versions: VersionsTable;
   version_sources: VersionSourcesTable;
   provisions: ProvisionsTable;
+  provision_texts: ProvisionTextsTable;
   measures: MeasuresTable;
   relations: RelationsTable;
   changes: ChangesTable;
