@@ -48,7 +48,7 @@ export interface DocumentPage {
  */
 export const COUNT_CAP = 10_000;
 /** Texts a search word is looked up in through the index before the list walks documents instead. */
-const TEXT_MATCH_CAP = 200;
+const TEXT_MATCH_CAP = 50;
 
 function like(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -73,12 +73,15 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
   const on = query.on;
   let q = db.selectFrom('documents as d');
   const words = (query.q ?? '').trim().split(/[\s\u3000]+/u).filter(Boolean).slice(0, 8);
-  // Words found in many texts make the index way slow (every match's text is read to recheck it);
+  // Words found in many texts make an index search slow (every match's text is read to recheck it);
   // for those the list walks the documents newest first and stops at the page's end instead.
   let commonWord = false;
-  for (const w of words) {
+  const probes = await Promise.all(
+    words.map((w) => sql<{ id: number }>`select document_id as id from versions where text ilike ${like(w)} limit ${TEXT_MATCH_CAP + 1}`.execute(db)),
+  );
+  for (const [i, w] of words.entries()) {
     const pattern = like(w);
-    const inTexts = await sql<{ id: number }>`select document_id as id from versions where text ilike ${pattern} limit ${TEXT_MATCH_CAP + 1}`.execute(db);
+    const inTexts = probes[i]!;
     if (inTexts.rows.length <= TEXT_MATCH_CAP) {
       // One id set per word, each branch an index scan (trigram GIN, migration 0016) where
       // pg_trgm is installed; an OR across the tables would scan every document.
@@ -128,7 +131,7 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
       .limit(perPage + 1)
       .offset((page - 1) * perPage)
       .execute(),
-    // A word in more than TEXT_MATCH_CAP texts: that many match at least, counting more would read them all.
+    // A word in more than TEXT_MATCH_CAP texts: at least that many match; counting more would read them all.
     commonWord
       ? Promise.resolve({ n: TEXT_MATCH_CAP + 1 })
       : db
