@@ -100,7 +100,8 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
           eb('d.title', 'ilike', pattern),
           eb('d.doc_number', 'like', like(numberForm(w))),
           eb(sql`pt_issuers_text(d.issuers)`, 'ilike', pattern),
-          eb.exists(eb.selectFrom('versions as v').select(sql`1`.as('one')).whereRef('v.document_id', '=', 'd.id').where('v.text', 'ilike', pattern)),
+          // A scalar subquery, read per document: EXISTS would be planned as one hashed scan of every matching text.
+          sql<boolean>`coalesce((select bool_or(v.text ilike ${pattern}) from versions v where v.document_id = d.id), false)`,
         ]),
       );
     }
