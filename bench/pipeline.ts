@@ -100,7 +100,7 @@ function track(peaks: Peaks, pid: number): void {
 }
 
 /** README "Workers and scaling": what the workers are run with, unless --plain-node. */
-const WORKER_MEMORY_ENV = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=8`.trim(), MALLOC_ARENA_MAX: '2' };
+const WORKER_MEMORY_ENV = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-semi-space-size=8 --max-old-space-size=192`.trim(), MALLOC_ARENA_MAX: '2' };
 
 const mb = (kib: number) => `${(kib / 1024).toFixed(0)}`;
 
