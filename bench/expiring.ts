@@ -35,7 +35,7 @@ import pg from 'pg';
 import { getConfig } from '../config.ts';
 import { raiseExpiryAlerts } from '../db/alerts.repository.ts';
 import { openDatabase } from '../db/connection.ts';
-import { expiringStatement, findExpiring, type ExpiringItem, type ExpiringQuery } from '../db/expiring.repository.ts';
+import { expiringTextStatement, findExpiring, type ExpiringItem, type ExpiringQuery } from '../db/expiring.repository.ts';
 import type { Database } from '../db/schema.ts';
 import { saveSubscription } from '../db/subscriptions.repository.ts';
 import { addDays } from '../pipeline/dates.ts';
@@ -51,6 +51,7 @@ const MEASURES = arg('--measures', 1_000_000);
 const RUNS = arg('--runs', 200);
 const WITH_BASIS = !process.argv.includes('--no-basis');
 const PLAN = process.argv.includes('--plan');
+const KEEP = process.argv.includes('--keep');
 const DOCUMENTS = 20_000;
 const ON = '2030-06-01';
 
@@ -167,7 +168,7 @@ async function executorTimes(label: string, limit?: number): Promise<void> {
   const planning: number[] = [];
   for (let r = 0; r < Math.min(RUNS, 100); r++) {
     const on = addDays(ON, (r * 37) % 1500);
-    const st = expiringStatement(limit === undefined ? { on, until: addDays(on, 90) } : { on, until: addDays(on, 90), limit }).compile(one);
+    const st = expiringTextStatement(limit === undefined ? { on, until: addDays(on, 90) } : { on, until: addDays(on, 90), limit }).compile(one);
     const { rows } = await one.executeQuery<{ 'QUERY PLAN': [{ 'Execution Time': number; 'Planning Time': number }] }>({
       ...st,
       sql: `explain (analyze, timing off, summary on, format json) ${st.sql}`,
@@ -258,7 +259,7 @@ try {
   console.log('checked: same items as the previous implementation, and pages of 50 add up to the whole window');
 
   if (PLAN) {
-    const st = expiringStatement({ on: ON, until }).compile(one);
+    const st = expiringTextStatement({ on: ON, until }).compile(one);
     const { rows } = await one.executeQuery<{ 'QUERY PLAN': string }>({ ...st, sql: `explain (analyze, buffers, costs off) ${st.sql}` });
     for (const r of rows) console.log(`  ${r['QUERY PLAN']}`);
   }
@@ -299,6 +300,7 @@ try {
 } finally {
   await one.destroy();
   await db.destroy();
-  await admin.query(`drop database if exists "${name}" with (force)`);
+  if (KEEP) console.log(`kept database ${name}`);
+  else await admin.query(`drop database if exists "${name}" with (force)`);
   await admin.end();
 }
