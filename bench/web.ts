@@ -169,7 +169,8 @@ const TRGM_INDEXES = [
   'create index documents_title_trgm on documents using gin (title gin_trgm_ops)',
   'create index documents_number_trgm on documents using gin (doc_number gin_trgm_ops)',
   'create index documents_issuers_trgm on documents using gin (pt_issuers_text(issuers) gin_trgm_ops)',
-  'create index versions_text_trgm on versions using gin (text gin_trgm_ops)',
+  "create index provision_texts_text_trgm on provision_texts using gin ((coalesce(heading, '') || ' ' || text) gin_trgm_ops)",
+  "create index versions_unsegmented_text_trgm on versions using gin (text gin_trgm_ops) where provision_ids = '{}'::bigint[]",
 ];
 
 if (!args.database) await admin(`create database "${scratch}"`);

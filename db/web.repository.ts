@@ -47,8 +47,20 @@ export interface DocumentPage {
  * the page itself, and nobody pages that far.
  */
 export const COUNT_CAP = 10_000;
-/** Texts a search word is looked up in through the index before the list walks documents instead. */
+/**
+ * Texts (provisions, or whole texts of versions without provisions) a search word is looked up in
+ * through the index before the list walks documents instead.
+ */
 const TEXT_MATCH_CAP = 50;
+
+/**
+ * Where a word of a document's text is looked for: each provision of any of its versions (heading
+ * and text; `provision_texts` holds every version's provisions once), and the whole text of its
+ * versions without provisions (news). The expressions are those of the trigram indexes of
+ * migration 0016, so that the planner uses them.
+ */
+const PROVISION_WORDS = sql`(coalesce(t.heading, '') || ' ' || t.text)`;
+const UNSEGMENTED = sql`v.provision_ids = '{}'::bigint[]`;
 
 function like(text: string): string {
   return `%${text.replace(/[\\%_]/g, '\\$&')}%`;
@@ -77,7 +89,10 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
   // for those the list walks the documents newest first and stops at the page's end instead.
   let commonWord = false;
   const probes = await Promise.all(
-    words.map((w) => sql<{ id: number }>`select document_id as id from versions where text ilike ${like(w)} limit ${TEXT_MATCH_CAP + 1}`.execute(db)),
+    words.map((w) =>
+      sql<{ id: number }>`(select t.document_id as id from provision_texts t where ${PROVISION_WORDS} ilike ${like(w)} limit ${TEXT_MATCH_CAP + 1})
+        union all (select v.document_id from versions v where ${UNSEGMENTED} and v.text ilike ${like(w)} limit ${TEXT_MATCH_CAP + 1})`.execute(db),
+    ),
   );
   for (const [i, w] of words.entries()) {
     const pattern = like(w);
@@ -101,7 +116,8 @@ export async function searchDocuments(db: Kysely<Database>, query: DocumentQuery
           eb('d.doc_number', 'like', like(numberForm(w))),
           eb(sql`pt_issuers_text(d.issuers)`, 'ilike', pattern),
           // A scalar subquery, read per document: EXISTS would be planned as one hashed scan of every matching text.
-          sql<boolean>`coalesce((select bool_or(v.text ilike ${pattern}) from versions v where v.document_id = d.id), false)`,
+          sql<boolean>`coalesce((select bool_or(${PROVISION_WORDS} ilike ${pattern}) from provision_texts t where t.document_id = d.id), false)`,
+          sql<boolean>`coalesce((select bool_or(v.text ilike ${pattern}) from versions v where v.document_id = d.id and ${UNSEGMENTED}), false)`,
         ]),
       );
     }

@@ -10,7 +10,7 @@ import { addUser, createSession, issueToken, type UsersDatabase } from '../../db
 import { publicHostProblem } from '../../web/server.ts';
 import { runCli } from '../cli/run-cli.ts';
 import type { TestDatabase } from '../helpers/database.ts';
-import { filledDatabase, NUMBER_1752, startServer } from './server-fixture.ts';
+import { filledDatabase, NUMBER_1752, startServer, UNTRUSTED_NUMBER } from './server-fixture.ts';
 
 describe('HTTP API', () => {
   let t: TestDatabase;
@@ -66,6 +66,32 @@ describe('HTTP API', () => {
     expect((await get('/api/me', bearer(viewerToken))).status).toBe(401);
     viewerToken = again;
     expect(await (await get('/api/me', bearer(viewerToken))).json()).toEqual({ user: { id: expect.any(Number), name: 'reader', role: 'viewer' } });
+  });
+
+  it('search finds a document by a word of its text, in any of its versions, and by a heading', async () => {
+    const search = async (q: string) => {
+      const r = await get(`/api/documents?q=${encodeURIComponent(q)}`, {}, open.base);
+      expect(r.status, q).toBe(200);
+      return (await r.json()) as { total: number; totalExact: boolean; documents: { docNumber: string | null; title: string }[] };
+    };
+    // In both versions of the untrusted policy; in its first version only; in its second only.
+    for (const q of ['数据贷', '奖励50万元', '首次突破1亿元']) {
+      const list = await search(q);
+      expect(list.documents.map((d) => d.docNumber), q).toEqual([UNTRUSTED_NUMBER]);
+      expect(list.total, q).toBe(1);
+    }
+    // The article inserted into the 1752号 办法 by its revision.
+    expect((await search('风险约束机制')).documents.map((d) => d.docNumber)).toContain(NUMBER_1752);
+    // A heading-only provision (`三、共育国际一流创新生态`): its words are in the heading, not the text.
+    expect((await search('共育国际一流创新生态')).total).toBe(1);
+    // Two words: both must be in the document (one in an article, one in another).
+    expect((await search('数据贷 公共数据平台')).documents.map((d) => d.docNumber)).toEqual([UNTRUSTED_NUMBER]);
+    expect((await search('数据贷 风险约束机制')).total).toBe(0);
+    expect((await search('不存在的词语甲乙丙')).total).toBe(0);
+    // A word in more than 50 texts: the list walks documents newest first and still finds them.
+    const common = await search('的');
+    expect(common.totalExact).toBe(false);
+    expect(common.documents.map((d) => d.docNumber)).toEqual(expect.arrayContaining([NUMBER_1752, UNTRUSTED_NUMBER]));
   });
 
   it('signs in with a form, sets an HttpOnly SameSite=Lax cookie, and logs out', async () => {
