@@ -2,7 +2,7 @@
  * bench/expiring: the `expiring` query over 1,000,000 measures in a fresh Postgres database, and
  * the daily expiry scan.
  *
- *   npx tsx bench/expiring.ts [--measures 1000000] [--runs 200] [--no-basis] [--plan]
+ *   npx tsx bench/expiring.ts [--measures 1000000] [--runs 200] [--no-basis] [--plan] [--keep]
  *
  * Fills 20,000 documents (a third with an expiry, 2% repealed), 24,000 versions (a fifth of the
  * documents revised, so their first version's measures are superseded) and N measures, 10% of
@@ -15,7 +15,8 @@
  * Prints, for the 90-day window (`expiring --within 90d`, all items) and for a first page of 50,
  * over `--runs` runs each reading a different window: median and p95 wall time of findExpiring,
  * the Node CPU and the Postgres backend CPU per query (from /proc, when the server is local),
- * and the executor time Postgres reports (EXPLAIN ANALYZE, timing off) for the same statement.
+ * and the executor time Postgres reports (EXPLAIN ANALYZE, timing off) for the same statement
+ * (the text answer, expiringTextStatement; `--plan` prints its plan once).
  * The CPU figures hardly move with the machine's load; the wall times do. The implementation
  * before this one (two queries, provision texts shipped, basis sentences found in JS) is timed
  * the same way on the same data and checked to return the same items.
@@ -24,7 +25,8 @@
  * everything with thresholds 90/30/7, a 文号 prefix, a keyword): the first run, which raises the
  * alerts, and a second run of the same day, which raises none.
  *
- * Uses TEST_DATABASE_URL's server; the database is dropped afterwards.
+ * Uses TEST_DATABASE_URL's server; the database is dropped afterwards (`--keep` keeps it and
+ * prints its name, to try statements on it with psql).
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
