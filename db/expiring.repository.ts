@@ -9,8 +9,9 @@
  * document's. Statuses come from pipeline/status.ts.
  *
  * One statement (issue 5, Speed; measured with bench/expiring): the window is read, filtered and
- * ordered in SQL, and comes back as one JSON text (one decode and one JSON.parse instead of a
- * field decode per column and row, which cost more than the query itself). Measures carry the
+ * ordered in SQL, its measures index-only (migration 0017), and comes back as one delimited text
+ * (one decode and one split instead of a field decode per column and row, which cost more than
+ * the query itself; cheaper than json_agg and JSON.parse, which remain the fallback). Measures carry the
  * sentence their end date comes from (`measures.basis`, stored at record time, migration 0013);
  * only rows recorded before it (basis null) bring their text, and the sentence is found in JS.
  */
