@@ -41,9 +41,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     await sql`create index documents_issuers_trgm on documents using gin (pt_issuers_text(issuers) gin_trgm_ops)`.execute(db);
     await sql`create index provision_texts_text_trgm on provision_texts using gin ((coalesce(heading, '') || ' ' || text) gin_trgm_ops)`.execute(db);
     await sql`create index versions_unsegmented_text_trgm on versions using gin (text gin_trgm_ops) where provision_ids = '{}'::bigint[]`.execute(db);
-    // Statistics of the indexed expression: with them the planner walks the table for a word in
-    // many texts (a search's probe stops at 51 rows) instead of building a bitmap of every match.
-    await sql`analyze provision_texts`.execute(db);
   }
 }
 
