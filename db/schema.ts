@@ -39,6 +39,8 @@ export interface SourcesTable {
   broken_reason: string | null;
   broken_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   updated_at: DefaultedTimestamp;
+  // Migration 0015: sha256 of the raw body behind the last rendered snapshot.
+  last_raw_sha256: string | null;
 }
 export type SourceHealth = 'ok' | 'broken';
 export type SourceRow = Selectable<SourcesTable>;
@@ -52,6 +54,16 @@ export interface SourceLinksTable {
   first_seen_at: DefaultedTimestamp;
 }
 export type SourceLinkRow = Selectable<SourceLinksTable>;
+
+/** Files of a directory source already read (0015). */
+export interface SourceFilesTable {
+  source_id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  sha256: string;
+  seen_at: DefaultedTimestamp;
+}
 
 export interface SnapshotsTable {
   id: Id;
@@ -346,6 +358,7 @@ export interface WebSeenTable {
 export interface Database {
   sources: SourcesTable;
   source_links: SourceLinksTable;
+  source_files: SourceFilesTable;
   snapshots: SnapshotsTable;
   documents: DocumentsTable;
   document_keys: DocumentKeysTable;

@@ -3,57 +3,22 @@
  * fetch leaves behind (conditional-GET validators, last content hash, health). Plain functions
  * taking `db` first.
  *
- * The columns of 0009 are typed here ({@link SourceTable}, {@link SourceLinksTable}) and reached
- * through {@link sourcesDb}, so that db/schema.ts (edited by other work in progress) need not
- * change; they can move into `Database` later without changing any caller.
+ * The columns are typed in db/schema.ts.
  */
-import { sql, type ColumnType, type Generated, type Kysely, type Selectable } from 'kysely';
-import type { Database, SourcesTable } from './schema.ts';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, SourceFilesTable, SourceHealth, SourceLinksTable, SourcesTable } from './schema.ts';
 
-type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
-
-/** `sources` with the columns of migration 0009. */
-export interface SourceTable extends SourcesTable {
-  links_selector: string | null;
-  wait_for: string | null;
-  last_sha256: string | null;
-  last_tick: number | null;
-  last_tick_job: string | null;
-  last_status: number | null;
-  last_error: string | null;
-  consecutive_failures: Generated<number>;
-  health: Generated<SourceHealth>;
-  broken_reason: string | null;
-  broken_since: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
-  updated_at: DefaultedTimestamp;
-  // Migration 0015.
-  last_raw_sha256: string | null;
-}
-export type SourceHealth = 'ok' | 'broken';
+/** `sources` with every column (migrations 0001, 0009, 0015). */
+export type SourceTable = SourcesTable;
+export type { SourceFilesTable, SourceHealth, SourceLinksTable };
 export type FullSourceRow = Selectable<SourceTable>;
 
-export interface SourceLinksTable {
-  source_id: number;
-  url: string;
-  first_seen_at: DefaultedTimestamp;
-}
+/** The record as the workers see it (now the same as `Database`). */
+export type SourcesDatabase = Database;
 
-/** Files of a directory source already read (migration 0015). */
-export interface SourceFilesTable {
-  source_id: number;
-  path: string;
-  size: number;
-  mtime_ms: number;
-  sha256: string;
-  seen_at: DefaultedTimestamp;
-}
-
-/** The record as the workers see it. */
-export type SourcesDatabase = Omit<Database, 'sources'> & { sources: SourceTable; source_links: SourceLinksTable; source_files: SourceFilesTable };
-
-/** The same connection, typed with the 0009 columns. */
+/** The same connection (kept for callers written when the 0009 columns were typed here). */
 export function sourcesDb(db: Kysely<Database>): Kysely<SourcesDatabase> {
-  return db as unknown as Kysely<SourcesDatabase>;
+  return db;
 }
 
 /** A source as the commands and workers use it. */
