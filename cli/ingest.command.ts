@@ -3,8 +3,8 @@
  * and record every document found. One line per failure, a summary at the end, exit 1 if
  * anything failed.
  */
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
@@ -13,6 +13,7 @@ import { recordDocumentWithChanges } from '../db/changes.repository.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { getConfig, getWorkerConfig } from '../config.ts';
 import { processBytes } from '../pipeline/index.ts';
+import { walkFiles } from '../workers/walk-files.ts';
 import { fetchPage } from '../workers/http-fetch.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
 import { DEFAULT_MAX_BYTES, readInputFile, withFileName } from './input.ts';
@@ -58,25 +59,12 @@ async function expand(args: readonly string[]): Promise<{ sources: string[]; fai
       continue;
     }
     if (st.isDirectory()) {
-      const files = await walk(arg);
+      const files = await walkFiles(arg);
       if (files.length === 0) failures.push({ source: arg, documents: [], error: `${arg}: directory holds no files` });
       sources.push(...files);
     } else sources.push(arg);
   }
   return { sources, failures };
-}
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    // Hidden files and a folder's own README (e.g. the index of seeds/) are not pages.
-    if (e.name.startsWith('.') || /^readme(\.[a-z]+)?$/i.test(e.name)) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
 }
 
 /** Alert ids raised while ingesting, and the first error met raising them (reported once). */

@@ -3,7 +3,7 @@
  * and `unsubscribe <id>`: who is told about which documents, changes and ends.
  */
 import type { Command } from 'commander';
-import { ALERT_TOPICS, CHANGE_CLASSES, DEFAULT_WARN_DAYS, type SubscriptionFilters } from '../pipeline/alert-match.ts';
+import { ALERT_TOPICS, CHANGE_CLASSES, checkTarget, DEFAULT_WARN_DAYS, parseWarnDays, type SubscriptionFilters } from '../pipeline/alert-match.ts';
 import { deactivateSubscription, listSubscriptions, newSecret, saveSubscription, type Subscription } from '../db/subscriptions.repository.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
 
@@ -33,25 +33,18 @@ function listOf<T extends string>(flag: string, text: string, allowed: readonly 
 
 /** `90,30,7` → [90, 30, 7]. */
 function warnDays(text: string): number[] {
-  const items = text.split(',').map((x) => x.trim()).filter(Boolean);
-  if (items.length === 0 || !items.every((x) => /^\d{1,4}$/.test(x))) throw new Error(`--warn-days expects days like 90,30,7; got "${text}"`);
-  return [...new Set(items.map(Number))].sort((a, b) => b - a);
+  const days = parseWarnDays(text.split(',').map((x) => x.trim()).filter(Boolean));
+  if (days === null) throw new Error(`--warn-days expects days like 90,30,7; got "${text}"`);
+  return days;
 }
 
 function target(opts: SubscribeOpts): { channel: 'webhook' | 'email'; target: string } {
   if ((opts.webhook === undefined) === (opts.email === undefined)) throw new Error('give exactly one of --webhook URL or --email ADDRESS');
-  if (opts.webhook !== undefined) {
-    let u: URL;
-    try {
-      u = new URL(opts.webhook);
-    } catch {
-      throw new Error(`--webhook: "${opts.webhook}" is not a URL; give the full http(s) address`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`--webhook: "${opts.webhook}" is not an http(s) URL`);
-    return { channel: 'webhook', target: u.toString() };
-  }
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$|^[^@\s]+@localhost$/.test(opts.email!)) throw new Error(`--email: "${opts.email}" is not an e-mail address`);
-  return { channel: 'email', target: opts.email! };
+  const channel = opts.webhook !== undefined ? 'webhook' : 'email';
+  const given = (opts.webhook ?? opts.email)!;
+  const checked = checkTarget(channel, given);
+  if ('problem' in checked) throw new Error(`--${channel}: "${given}" ${checked.problem}`);
+  return { channel, target: checked.target };
 }
 
 /** The filters the options describe. */

@@ -8,7 +8,6 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { AlertKind, Database } from './schema.ts';
-import { sourcesDb } from './source.repository.ts';
 
 /** Why a source is broken. */
 export type BrokenReason = 'failing' | 'blocked' | 'selector' | 'mojibake';
@@ -57,7 +56,7 @@ export async function markBroken(
   ctx: HealthContext,
 ): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const row = await sourcesDb(trx)
+    const row = await trx
       .updateTable('sources')
       .set({ health: 'broken', broken_reason: reason, broken_since: ctx.at, last_error: detail.slice(0, 500), updated_at: ctx.at })
       .where('id', '=', sourceId)
@@ -76,7 +75,7 @@ export async function markBroken(
  */
 export async function markRecovered(db: Kysely<Database>, sourceId: number, ctx: HealthContext): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const before = await sourcesDb(trx)
+    const before = await trx
       .selectFrom('sources')
       .select(['broken_reason', 'broken_since'])
       .where('id', '=', sourceId)
@@ -84,7 +83,7 @@ export async function markRecovered(db: Kysely<Database>, sourceId: number, ctx:
       .forUpdate()
       .executeTakeFirst();
     if (!before) return false;
-    const row = await sourcesDb(trx)
+    const row = await trx
       .updateTable('sources')
       .set({ health: 'ok', broken_reason: null, broken_since: null, updated_at: ctx.at })
       .where('id', '=', sourceId)

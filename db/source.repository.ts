@@ -13,14 +13,6 @@ export type SourceTable = SourcesTable;
 export type { SourceFilesTable, SourceHealth, SourceLinksTable };
 export type FullSourceRow = Selectable<SourceTable>;
 
-/** The record as the workers see it (now the same as `Database`). */
-export type SourcesDatabase = Database;
-
-/** The same connection (kept for callers written when the 0009 columns were typed here). */
-export function sourcesDb(db: Kysely<Database>): Kysely<SourcesDatabase> {
-  return db;
-}
-
 /** A source as the commands and workers use it. */
 export interface Source {
   readonly id: number;
@@ -95,7 +87,7 @@ export async function upsertSource(db: Kysely<Database>, s: NewSourceInput): Pro
     wait_for: s.waitFor ?? null,
     active: true,
   };
-  const row = await sourcesDb(db)
+  const row = await db
     .insertInto('sources')
     .values(values)
     .onConflict((oc) => oc.column('location').doUpdateSet({ ...values, updated_at: sql`now()` }))
@@ -108,21 +100,21 @@ export async function upsertSource(db: Kysely<Database>, s: NewSourceInput): Pro
 
 /** Active sources (all sources with `all`), oldest first. */
 export async function listSources(db: Kysely<Database>, options: { all?: boolean } = {}): Promise<Source[]> {
-  let q = sourcesDb(db).selectFrom('sources').selectAll().orderBy('id');
+  let q = db.selectFrom('sources').selectAll().orderBy('id');
   if (!options.all) q = q.where('active', '=', true);
   return (await q.execute()).map(sourceRowToSource);
 }
 
 /** The source with this id, or null. */
 export async function findSource(db: Kysely<Database>, id: number): Promise<Source | null> {
-  const r = await sourcesDb(db).selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? sourceRowToSource(r) : null;
 }
 
 /** The source named by its id or its URL, or null. */
 export async function findSourceByRef(db: Kysely<Database>, ref: string): Promise<Source | null> {
   if (/^\d+$/.test(ref)) return findSource(db, Number(ref));
-  const r = await sourcesDb(db).selectFrom('sources').selectAll().where('location', '=', ref).executeTakeFirst();
+  const r = await db.selectFrom('sources').selectAll().where('location', '=', ref).executeTakeFirst();
   return r ? sourceRowToSource(r) : null;
 }
 
@@ -131,7 +123,7 @@ export async function findSourceByRef(db: Kysely<Database>, ref: string): Promis
  * null), versions stay.
  */
 export async function deleteSource(db: Kysely<Database>, id: number): Promise<boolean> {
-  const r = await sourcesDb(db).deleteFrom('sources').where('id', '=', id).executeTakeFirst();
+  const r = await db.deleteFrom('sources').where('id', '=', id).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
@@ -141,7 +133,7 @@ export async function deleteSource(db: Kysely<Database>, id: number): Promise<bo
  * tick), so each tick fetches once.
  */
 export async function claimTick(db: Kysely<Database>, sourceId: number, tick: number, jobId: string): Promise<boolean> {
-  const r = await sourcesDb(db)
+  const r = await db
     .updateTable('sources')
     .set({ last_tick: tick, last_tick_job: jobId })
     .where('id', '=', sourceId)
@@ -169,7 +161,7 @@ export interface FetchSuccess {
 
 /** Records a fetch that worked; validators and hash only change when given. */
 export async function markFetched(db: Kysely<Database>, sourceId: number, f: FetchSuccess): Promise<void> {
-  await sourcesDb(db)
+  await db
     .updateTable('sources')
     .set({
       last_status: f.status,
@@ -188,7 +180,7 @@ export async function markFetched(db: Kysely<Database>, sourceId: number, f: Fet
 
 /** Records a failed fetch; returns the number of consecutive failures so far. */
 export async function markFailed(db: Kysely<Database>, sourceId: number, status: number | null, error: string, at: Date): Promise<number> {
-  const r = await sourcesDb(db)
+  const r = await db
     .updateTable('sources')
     .set((eb) => ({
       last_status: status,
@@ -209,7 +201,7 @@ export async function markFailed(db: Kysely<Database>, sourceId: number, status:
 export async function rememberLinks(db: Kysely<Database>, sourceId: number, urls: readonly string[]): Promise<string[]> {
   if (urls.length === 0) return [];
   const unique = [...new Set(urls)];
-  const rows = await sourcesDb(db)
+  const rows = await db
     .insertInto('source_links')
     .values(unique.map((url) => ({ source_id: sourceId, url })))
     .onConflict((oc) => oc.columns(['source_id', 'url']).doNothing())
@@ -228,14 +220,14 @@ export interface KnownFile {
 
 /** The files of a directory source already read, by absolute path. */
 export async function knownFiles(db: Kysely<Database>, sourceId: number): Promise<Map<string, KnownFile>> {
-  const rows = await sourcesDb(db).selectFrom('source_files').select(['path', 'size', 'mtime_ms', 'sha256']).where('source_id', '=', sourceId).execute();
+  const rows = await db.selectFrom('source_files').select(['path', 'size', 'mtime_ms', 'sha256']).where('source_id', '=', sourceId).execute();
   return new Map(rows.map((r) => [r.path, { size: Number(r.size), mtimeMs: Number(r.mtime_ms), sha256: r.sha256 }]));
 }
 
 /** Remembers that a file of a directory source was read (and stored) with this size, mtime and hash. */
 export async function rememberFile(db: Kysely<Database>, sourceId: number, path: string, f: KnownFile): Promise<void> {
   const values = { size: f.size, mtime_ms: f.mtimeMs, sha256: f.sha256, seen_at: sql`now()` as unknown as Date };
-  await sourcesDb(db)
+  await db
     .insertInto('source_files')
     .values({ source_id: sourceId, path, ...values })
     .onConflict((oc) => oc.columns(['source_id', 'path']).doUpdateSet(values))

@@ -171,6 +171,30 @@ export function warningThreshold(warnDays: readonly number[], daysLeft: number):
   return best;
 }
 
+/**
+ * Warning days as typed (`90`, `30`, `7`): whole numbers of up to four digits, duplicates
+ * dropped, largest first; null when any item is not such a number (or none is given).
+ */
+export function parseWarnDays(items: readonly string[]): number[] | null {
+  if (items.length === 0 || !items.every((x) => /^\d{1,4}$/.test(x))) return null;
+  return [...new Set(items.map(Number))].sort((a, b) => b - a);
+}
+
+/**
+ * A subscription's address: a webhook's URL (http or https, returned normalized) or an e-mail
+ * address. @returns the address, or what is wrong with it (to follow the value in a message).
+ */
+export function checkTarget(channel: 'webhook' | 'email', target: string): { readonly target: string } | { readonly problem: string } {
+  if (channel === 'email') return /^[^@\s]+@[^@\s]+\.[^@\s]+$|^[^@\s]+@localhost$/.test(target) ? { target } : { problem: 'is not an e-mail address' };
+  let u: URL;
+  try {
+    u = new URL(target);
+  } catch {
+    return { problem: 'is not a URL; give the full http(s) address' };
+  }
+  return u.protocol === 'http:' || u.protocol === 'https:' ? { target: u.toString() } : { problem: 'is not an http(s) URL' };
+}
+
 /** The thresholds of a subscription: its own, else {@link DEFAULT_WARN_DAYS}. */
 export function warnDaysOf(filters: SubscriptionFilters): readonly number[] {
   return filters.warnDays ?? DEFAULT_WARN_DAYS;

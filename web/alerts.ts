@@ -11,7 +11,7 @@ import { countAlertsByStatus, listAlerts, resetFailed, type Alert } from '../db/
 import type { AlertStatus, Database } from '../db/schema.ts';
 import { deactivateSubscription, getSubscription, listSubscriptions, newSecret, saveSubscription, type Subscription } from '../db/subscriptions.repository.ts';
 import type { User } from '../db/users.repository.ts';
-import { ALERT_TOPICS, CHANGE_CLASSES, DEFAULT_WARN_DAYS, type SubscriptionFilters } from '../pipeline/alert-match.ts';
+import { ALERT_TOPICS, CHANGE_CLASSES, checkTarget, DEFAULT_WARN_DAYS, parseWarnDays, type SubscriptionFilters } from '../pipeline/alert-match.ts';
 import { renderAlertMessage } from '../pipeline/alert-message.ts';
 import { BadParameterError } from './params.ts';
 
@@ -253,18 +253,9 @@ export function parseSubscription(body: Body): SubscriptionRequest {
   if (channel !== 'webhook' && channel !== 'email') throw new BadParameterError('channel must be webhook or email');
   if (target === undefined) throw new BadParameterError(channel === 'webhook' ? 'target: give the webhook URL' : 'target: give the e-mail address');
   if (target.length > 2_000) throw new BadParameterError('target is too long');
-  if (channel === 'webhook') {
-    let u: URL;
-    try {
-      u = new URL(target);
-    } catch {
-      throw new BadParameterError(`target "${target.slice(0, MAX_FIELD)}" is not a URL; give the full http(s) address`);
-    }
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new BadParameterError('target must be an http(s) URL');
-    target = u.toString();
-  } else if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$|^[^@\s]+@localhost$/.test(target)) {
-    throw new BadParameterError(`target "${target.slice(0, MAX_FIELD)}" is not an e-mail address`);
-  }
+  const checkedTarget = checkTarget(channel, target);
+  if ('problem' in checkedTarget) throw new BadParameterError(`target "${target.slice(0, MAX_FIELD)}" ${checkedTarget.problem}`);
+  target = checkedTarget.target;
   const name = textField(body, 'name') ?? (channel === 'webhook' ? shownTarget(channel, target) : target);
   if (name.length > MAX_FIELD) throw new BadParameterError(`name is longer than ${MAX_FIELD} characters`);
   const f: Record<string, unknown> = {};
@@ -277,8 +268,9 @@ export function parseSubscription(body: Body): SubscriptionRequest {
   if (kinds.length) f.alertKinds = kinds;
   const warn = listField(body, 'warnDays');
   if (warn.length) {
-    if (!warn.every((x) => /^\d{1,4}$/.test(x))) throw new BadParameterError(`warnDays expects days like 90,30,7; got "${warn.join(',')}"`);
-    f.warnDays = [...new Set(warn.map(Number))].sort((a, b) => b - a);
+    const days = parseWarnDays(warn);
+    if (days === null) throw new BadParameterError(`warnDays expects days like 90,30,7; got "${warn.join(',')}"`);
+    f.warnDays = days;
   }
   const changes = checked('changes', listField(body, 'changes'), CHANGE_CLASSES);
   if (changes.length) f.changes = changes;

@@ -5,8 +5,8 @@
  * skipped) and only new or changed files are read, each stored as a snapshot with its own
  * ingest job. Snapshot locations are absolute paths, as `policy-tracker ingest <file>` records them.
  */
-import { open, readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bytesHash } from '../db/identity.ts';
 import { recordSnapshot } from '../db/snapshot.repository.ts';
@@ -17,6 +17,7 @@ import type { WorkerContext } from './context.ts';
 import { FetchError } from './http-fetch.ts';
 import { detectMojibake } from './page-check.ts';
 import { enqueue, jobIds } from './queues.ts';
+import { walkFiles } from './walk-files.ts';
 
 /** What reading a file or directory source came to. */
 export type FileOutcome =
@@ -24,11 +25,6 @@ export type FileOutcome =
   | { readonly kind: 'snapshot'; readonly snapshotId: number; readonly sha256: string }
   | { readonly kind: 'directory'; readonly files: number; readonly changed: number; readonly failed: number }
   | { readonly kind: 'mojibake'; readonly detail: string };
-
-/** Skipped when walking a directory: hidden files and a folder's own README (as `ingest` does). */
-export function isSkippedName(name: string): boolean {
-  return name.startsWith('.') || /^readme(\.[a-z]+)?$/i.test(name);
-}
 
 /** Content type told by the file name, for the snapshot (the pipeline also reads the name). */
 export function contentTypeOfPath(path: string): string | null {
@@ -92,19 +88,6 @@ function describeFsError(raw: unknown): string {
   return (raw as Error).message ?? String(raw);
 }
 
-/** Files under `dir`, sorted, hidden files and READMEs skipped. */
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const e of entries) {
-    if (isSkippedName(e.name)) continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
 /** Decodes as the HTTP path does. @returns the decoded text, or a reason it is not text we can read. */
 function decode(bytes: Uint8Array, path: string, maxBytes: number): Decoded | { readonly problem: string } {
   const contentType = contentTypeOfPath(path);
@@ -149,7 +132,7 @@ export async function readFileSource(ctx: WorkerContext, source: Source, at: Dat
 
   let files: string[];
   try {
-    files = await walk(root);
+    files = await walkFiles(root);
   } catch (raw) {
     throw new FetchError(source.location, describeFsError(raw), null, { cause: raw });
   }
