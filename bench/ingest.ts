@@ -41,7 +41,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { getConfig } from '../config.ts';
 import { openDatabase } from '../db/connection.ts';
 import { countRows } from '../db/document.repository.ts';
-import { recordDocument, recordDocuments, type RecordOutcome } from '../db/record.ts';
+import { indexSearch, recordDocument, recordDocuments, type RecordOutcome } from '../db/record.ts';
 import { processText } from '../pipeline/index.ts';
 import type { PolicyDocument, Provision } from '../pipeline/types.ts';
 
@@ -226,6 +226,7 @@ async function extraIndexes(db: Kysely<Database>): Promise<string[]> {
 }
 
 const recordRates: number[] = [];
+const indexedRates: number[] = [];
 const copyRates: number[] = [];
 const ratios: number[] = [];
 for (let run = 1; run <= RUNS; run++) {
@@ -243,6 +244,17 @@ for (let run = 1; run <= RUNS; run++) {
     const first = await runUnits(name, batchedUnits(main.db, 1));
     const counts = await countRows(main.db);
     line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
+
+    // The text search's share, done after recording (migration 0019): what `ingest` and the
+    // ingest worker run once the documents are recorded.
+    const indexed = await runUnits(name, [async () => (await indexSearch(main.db), [])]);
+    console.log(
+      `${'search indexing, after recording:'.padEnd(34)} ${fmt(corpus.length / indexed.seconds).padStart(6)} documents/s  (${indexed.seconds.toFixed(2)} s, ${cpuText(indexed.nodeCpuSeconds, indexed.serverCpuSeconds)})`,
+    );
+    console.log(
+      `${'recording + search indexing:'.padEnd(34)} ${fmt(corpus.length / (first.seconds + indexed.seconds)).padStart(6)} documents/s  (one after the other)`,
+    );
+    indexedRates.push(corpus.length / (first.seconds + indexed.seconds));
 
     // Bare COPY of the same provision rows into a table of the same columns, no keys or indexes.
     const copyClient = new pg.Client({ connectionString: main.url });
@@ -309,7 +321,8 @@ for (let run = 1; run <= RUNS; run++) {
 }
 console.log(
   `-- median of ${RUNS}: ingest ${fmt(median(recordRates))} documents/s, bare COPY ${fmt(median(copyRates))} documents/s, ` +
-    `ratio ${(median(ratios) * 100).toFixed(0)}% (target ≥ 50%); load average ${load()}`,
+    `ratio ${(median(ratios) * 100).toFixed(0)}% (target ≥ 50%); with search indexing after it ${fmt(median(indexedRates))} documents/s, ` +
+    `${((median(indexedRates) / median(copyRates)) * 100).toFixed(0)}%; load average ${load()}`,
 );
 
 const singleName = `${scratch}_single`;

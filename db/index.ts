@@ -7,6 +7,7 @@ export { migrateToLatest, migrateOrThrow } from './migrator.ts';
 export {
   recordDocument,
   recordDocuments,
+  indexSearch,
   RecordError,
   type RecordOutcome,
   type RecordResult,

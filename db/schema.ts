@@ -190,6 +190,8 @@ export interface ProvisionTextsTable {
   level: ProvisionLevelColumn;
   heading: string | null;
   text: string;
+  /** In the text search's trigram index (0019): false from recording until `pt_index_search` takes it. */
+  searchable: Generated<boolean>;
 }
 export type ProvisionTextRow = Selectable<ProvisionTextsTable>;
 export type NewProvision = Insertable<ProvisionsTable>;

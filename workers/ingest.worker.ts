@@ -4,7 +4,7 @@
  * worker killed mid-job) records `unchanged` the second time.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import type { RecordOutcome } from '../db/index.ts';
+import { indexSearch, type RecordOutcome } from '../db/index.ts';
 import { recordDocumentWithChanges } from '../db/changes.repository.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { queueDeliveries } from './alert-queue.ts';
@@ -40,7 +40,9 @@ export function ingestProcessor(ctx: WorkerContext) {
         // Subscribers' alerts (new, revised, repeal); `unchanged` catches up after a crash in between.
         await queueDeliveries(ctx.queues, await raiseIngestAlerts(ctx.db, r));
       }
-      ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents }, 'ingested');
+      // The new provision texts into the text search (recording leaves them out of its index).
+      const searchable = await indexSearch(ctx.db);
+      ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents, searchable }, 'ingested');
       return { snapshotId, documents };
     } catch (raw) {
       throw toJobError(raw);
