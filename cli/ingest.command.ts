@@ -8,17 +8,19 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { type Database, indexSearch, recordSnapshot, type RecordOutcome } from '../db/index.ts';
-import { recordDocumentWithChanges } from '../db/changes.repository.ts';
+import { type Database, indexSearch, recordSnapshot, type RecordItemResult, type RecordOutcome, type SeenAt } from '../db/index.ts';
+import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
+import { coerceError } from '../db/errors.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { getConfig, getWorkerConfig } from '../config.ts';
 import { processBytes } from '../pipeline/index.ts';
+import type { PolicyDocument } from '../pipeline/types.ts';
 import { walkFiles } from '../workers/walk-files.ts';
 import { fetchPage } from '../workers/http-fetch.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, withDatabase } from './database.ts';
 import { DEFAULT_MAX_BYTES, readInputFile, withFileName } from './input.ts';
 
-interface DocumentResult {
+export interface DocumentResult {
   readonly title: string;
   readonly docNumber: string | null;
   readonly kind: string;
@@ -28,7 +30,7 @@ interface DocumentResult {
   readonly error: string | null;
 }
 
-interface InputResult {
+export interface InputResult {
   readonly source: string;
   readonly documents: DocumentResult[];
   readonly error: string | null;
@@ -112,8 +114,25 @@ async function queueAlerts(alerts: AlertCollector): Promise<void> {
   if (reason !== null) process.stderr.write(`policy-tracker: ${n} recorded as pending (${reason}); a worker will deliver them once it runs\n`);
 }
 
-/** Read or fetch one source, run the pipeline and record its documents. Never throws. */
-export async function ingestOne(db: Kysely<Database>, source: string, maxBytes = DEFAULT_MAX_BYTES, alerts?: AlertCollector): Promise<InputResult> {
+/** A source read, run through the pipeline and stored as a snapshot: its documents wait to be recorded. */
+interface ReadSource {
+  readonly source: string;
+  readonly documents: readonly PolicyDocument[];
+  readonly seen: SeenAt;
+  /** UTF-8 bytes of the documents' texts, for cutting batches. */
+  readonly textBytes: number;
+}
+
+function isRead(r: InputResult | ReadSource): r is ReadSource {
+  return 'seen' in r;
+}
+
+/**
+ * Reads or fetches one source, runs the pipeline and stores the page as a snapshot. Never
+ * throws: a source that cannot be read, holds no document or cannot be stored comes back as its
+ * failed {@link InputResult}.
+ */
+async function readSource(db: Kysely<Database>, source: string, maxBytes: number): Promise<InputResult | ReadSource> {
   const seenAt = new Date();
   const isUrl = IS_URL.test(source);
   const location = isUrl ? source : resolve(source);
@@ -140,20 +159,111 @@ export async function ingestOne(db: Kysely<Database>, source: string, maxBytes =
   } catch (raw) {
     return { source, documents: [], error: `${source}: could not store the page: ${oneLine(raw)}` };
   }
-  const documents: DocumentResult[] = [];
-  for (const doc of page.documents) {
-    const base = { title: doc.title, docNumber: doc.docNumber, kind: doc.kind };
-    try {
-      const r = await recordDocumentWithChanges(db, doc, { source: location, seenAt, snapshotId });
-      if (alerts) await raiseInto(alerts, db, r);
-      documents.push({ ...base, outcome: r.outcome, documentId: r.documentId, seq: r.seq, error: null });
-    } catch (raw) {
-      documents.push({ ...base, outcome: 'failed', documentId: null, seq: null, error: `${source}: «${doc.title}»: ${oneLine(raw)}` });
+  const textBytes = page.documents.reduce((n, d) => n + Buffer.byteLength(d.text), 0);
+  return { source, documents: page.documents, seen: { source: location, seenAt, snapshotId }, textBytes };
+}
+
+/**
+ * Records the documents of several read sources together (one {@link recordDocumentsWithChanges}
+ * call: batches in the database, each document failing alone), raises the alerts of each
+ * recorded document in order, then takes the new texts into the text search once. Never throws.
+ * @returns one result per source, in order, each document with its outcome or its error.
+ */
+async function recordSources(db: Kysely<Database>, reads: readonly ReadSource[], alerts?: AlertCollector): Promise<InputResult[]> {
+  const items = reads.flatMap((r) => r.documents.map((doc) => ({ doc, seen: r.seen })));
+  let recorded: RecordItemResult[];
+  try {
+    recorded = await recordDocumentsWithChanges(db, items);
+  } catch (raw) {
+    const error = coerceError(raw);
+    recorded = items.map(() => ({ outcome: 'failed', error }));
+  }
+  const out: InputResult[] = [];
+  let k = 0;
+  for (const { source, documents: docs } of reads) {
+    const documents: DocumentResult[] = [];
+    for (const doc of docs) {
+      const r = recorded[k++]!;
+      const base = { title: doc.title, docNumber: doc.docNumber, kind: doc.kind };
+      if (r.outcome === 'failed') {
+        documents.push({ ...base, outcome: 'failed', documentId: null, seq: null, error: `${source}: «${doc.title}»: ${oneLine(r.error)}` });
+      } else {
+        if (alerts) await raiseInto(alerts, db, r);
+        documents.push({ ...base, outcome: r.outcome, documentId: r.documentId, seq: r.seq, error: null });
+      }
     }
+    out.push({ source, documents, error: null });
   }
   // Also when nothing was new here: it takes what an interrupted run left unsearchable.
   await indexForSearch(db);
-  return { source, documents, error: null };
+  return out;
+}
+
+/** Read or fetch one source, run the pipeline and record its documents. Never throws. */
+export async function ingestOne(db: Kysely<Database>, source: string, maxBytes = DEFAULT_MAX_BYTES, alerts?: AlertCollector): Promise<InputResult> {
+  const read = await readSource(db, source, maxBytes);
+  if (!isRead(read)) return read;
+  return (await recordSources(db, [read], alerts))[0]!;
+}
+
+/**
+ * When the documents waiting to be recorded are flushed: about one `pt_record_documents` batch
+ * (db/record.ts cuts its batches at 200 documents or 8 MB of text). Fewer round trips per
+ * document stop paying beyond that; more only holds more pages in memory.
+ */
+export const FLUSH_AT = { documents: 200, textBytes: 8 * 1024 * 1024 } as const;
+
+export interface IngestSourcesOptions {
+  readonly maxBytes?: number;
+  readonly alerts?: AlertCollector;
+  /** When to record what is waiting (default {@link FLUSH_AT}). */
+  readonly flushAt?: { readonly documents: number; readonly textBytes: number };
+  /** Called as each source has been read (before its documents are recorded). */
+  readonly onRead?: (source: string, documents: number) => void;
+  /** Called with each source's final result, in the order of `sources`. */
+  readonly onResult?: (result: InputResult) => void;
+}
+
+/**
+ * Reads the sources one by one (each page stored as its snapshot as it is read) and records the
+ * documents of several sources together, in order, whenever about {@link FLUSH_AT} documents or
+ * text are waiting, and at the end. Same outcomes as {@link ingestOne} over each source in turn:
+ * documents of one batch that are the same document are recorded one after the other in the
+ * database. Never throws.
+ * @returns one result per source, in the order of `sources`.
+ */
+export async function ingestSources(db: Kysely<Database>, sources: readonly string[], opts: IngestSourcesOptions = {}): Promise<InputResult[]> {
+  const flushAt = opts.flushAt ?? FLUSH_AT;
+  const results: InputResult[] = [];
+  let waiting: (InputResult | ReadSource)[] = [];
+  let documents = 0;
+  let textBytes = 0;
+  const flush = async () => {
+    const reads = waiting.filter(isRead);
+    const recorded = reads.length > 0 ? await recordSources(db, reads, opts.alerts) : [];
+    let k = 0;
+    for (const w of waiting) {
+      const r = isRead(w) ? recorded[k++]! : w;
+      results.push(r);
+      opts.onResult?.(r);
+    }
+    waiting = [];
+    documents = 0;
+    textBytes = 0;
+  };
+  for (const source of sources) {
+    const r = await readSource(db, source, opts.maxBytes ?? DEFAULT_MAX_BYTES);
+    waiting.push(r);
+    opts.onRead?.(source, r.documents.length);
+    if (isRead(r)) {
+      documents += r.documents.length;
+      textBytes += r.textBytes;
+    }
+    // With nothing waiting, a failed source is reported at once.
+    if (documents === 0 || documents >= flushAt.documents || textBytes >= flushAt.textBytes) await flush();
+  }
+  await flush();
+  return results;
 }
 
 function oneLine(raw: unknown): string {
@@ -193,17 +303,23 @@ export function registerIngest(program: Command): void {
           const bar = multi?.create(sources.length, 0, { docs: 0 });
           let docs = 0;
           const alerts: AlertCollector = { ids: [], error: null };
-          for (const source of sources) {
-            const r = await ingestOne(db, source, opts.maxSize, alerts);
-            results.push(r);
-            docs += r.documents.length;
-            const problems = [r.error, ...r.documents.map((d) => d.error)].filter((e): e is string => e !== null);
-            for (const p of problems) {
-              if (multi) multi.log(`policy-tracker: ${p}\n`);
-              else process.stderr.write(`policy-tracker: ${p}\n`);
-            }
-            bar?.increment(1, { docs });
-          }
+          results.push(
+            ...(await ingestSources(db, sources, {
+              maxBytes: opts.maxSize,
+              alerts,
+              onRead: (_source, n) => {
+                docs += n;
+                bar?.increment(1, { docs });
+              },
+              onResult: (r) => {
+                const problems = [r.error, ...r.documents.map((d) => d.error)].filter((e): e is string => e !== null);
+                for (const p of problems) {
+                  if (multi) multi.log(`policy-tracker: ${p}\n`);
+                  else process.stderr.write(`policy-tracker: ${p}\n`);
+                }
+              },
+            })),
+          );
           multi?.stop();
           await queueAlerts(alerts);
         });

@@ -10,7 +10,8 @@
 import type { Kysely } from 'kysely';
 import { compareProvisions, type ChangeOp, type CompareResult, type CompareSummary, type DiffSpan, type ProvisionChange } from '../pipeline/compare.ts';
 import type { PolicyDocument, Provision } from '../pipeline/types.ts';
-import { recordDocument, type RecordResult, type SeenAt } from './record.ts';
+import { coerceError } from './errors.ts';
+import { recordDocument, recordDocuments, type RecordItem, type RecordItemResult, type RecordResult, type SeenAt } from './record.ts';
 import type { Database } from './schema.ts';
 
 /** Change rows per INSERT: 10 columns each, far below the 65,535 bind parameters of one statement. */
@@ -214,4 +215,36 @@ export async function recordDocumentWithChanges(db: Kysely<Database>, doc: Polic
   const r = await recordDocument(db, doc, seen);
   if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
   return r;
+}
+
+/**
+ * The bulk form of {@link recordDocumentWithChanges}: records the documents with
+ * {@link recordDocuments} (batches, each document in its own subtransaction), then the changes of
+ * each revised one against the version before it. A document refused by the database fails
+ * alone; failing to record changes fails nothing (they are computed when first asked).
+ *
+ * Should the batch call itself fail (the connection lost mid-batch, when nothing of the batch is
+ * kept), each document is tried on its own, so that each still gets its own outcome or error,
+ * as one by one.
+ *
+ * @example
+ * const results = await recordDocumentsWithChanges(db, page.documents.map((doc) => ({ doc, seen })));
+ * // → [{ outcome: 'new', … }, { outcome: 'failed', error }, …]
+ *
+ * @returns one result per item, in order; never throws.
+ */
+export async function recordDocumentsWithChanges(db: Kysely<Database>, items: readonly RecordItem[]): Promise<RecordItemResult[]> {
+  let results: RecordItemResult[];
+  try {
+    results = await recordDocuments(db, items);
+  } catch {
+    results = [];
+    for (const { doc, seen } of items) {
+      results.push(await recordDocument(db, doc, seen).catch((raw: unknown) => ({ outcome: 'failed' as const, error: coerceError(raw) })));
+    }
+  }
+  for (const r of results) {
+    if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
+  }
+  return results;
 }

@@ -1,11 +1,11 @@
 /**
  * Processor of the `ingest` queue: one stored snapshot → extract, split, segment, analyse
- * (pipeline/) → record each document (db/). Idempotent: a snapshot ingested twice (a retry, a
- * worker killed mid-job) records `unchanged` the second time.
+ * (pipeline/) → record the page's documents in one call (db/). Idempotent: a snapshot ingested
+ * twice (a retry, a worker killed mid-job) records `unchanged` the second time.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { indexSearch, type RecordOutcome } from '../db/index.ts';
-import { recordDocumentWithChanges } from '../db/changes.repository.ts';
+import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { queueDeliveries } from './alert-queue.ts';
 import { processBytes } from '../pipeline/index.ts';
@@ -33,15 +33,23 @@ export function ingestProcessor(ctx: WorkerContext) {
         fileName: new URL(snap.location, 'file:///').pathname,
         maxBytes: ctx.config.fetchMaxBytes,
       });
+      const seen = { source: snap.location, seenAt: snap.fetched_at, snapshotId: snap.id };
+      const results = await recordDocumentsWithChanges(ctx.db, page.documents.map((doc) => ({ doc, seen })));
       const documents = { new: 0, revised: 0, unchanged: 0 };
-      for (const doc of page.documents) {
-        const r = await recordDocumentWithChanges(ctx.db, doc, { source: snap.location, seenAt: snap.fetched_at, snapshotId: snap.id });
+      let failed: Error | null = null;
+      for (const r of results) {
+        if (r.outcome === 'failed') {
+          failed ??= r.error;
+          continue;
+        }
         documents[r.outcome]++;
         // Subscribers' alerts (new, revised, repeal); `unchanged` catches up after a crash in between.
         await queueDeliveries(ctx.queues, await raiseIngestAlerts(ctx.db, r));
       }
       // The new provision texts into the text search (recording leaves them out of its index).
       const searchable = await indexSearch(ctx.db);
+      // A document refused fails the job (the others are recorded): retried, it finds them unchanged.
+      if (failed) throw failed;
       ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents, searchable }, 'ingested');
       return { snapshotId, documents };
     } catch (raw) {
