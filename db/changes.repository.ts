@@ -7,7 +7,7 @@
  * const r = await recordChanges(db, versionId); // → { kind: 'recorded', changes: 14 }
  * await recordChanges(db, versionId);           // → { kind: 'exists' } (nothing written)
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { compareProvisions, type ChangeOp, type CompareResult, type CompareSummary, type DiffSpan, type ProvisionChange } from '../pipeline/compare.ts';
 import type { PolicyDocument, Provision } from '../pipeline/types.ts';
 import { coerceError } from './errors.ts';
@@ -16,6 +16,8 @@ import type { Database } from './schema.ts';
 
 /** Change rows per INSERT: 10 columns each, far below the 65,535 bind parameters of one statement. */
 const INSERT_BATCH = 500;
+/** Provision texts per read in {@link recordChangesOf}: one bind parameter each. */
+const PROVISION_TEXTS_PER_READ = 20_000;
 
 /** What {@link recordChanges} did. */
 export type RecordChangesOutcome =
@@ -105,25 +107,87 @@ export async function recordChanges(db: Kysely<Database>, versionId: number): Pr
       .returning('version_id')
       .executeTakeFirst();
     if (!claimed) return { kind: 'exists' } as const;
-    const rows = changes.map((c, ord) => ({
-      version_id: v.id,
-      prev_version_id: prev.id,
-      ord,
-      op: c.op,
-      old_path: c.old,
-      new_path: c.new,
-      similarity: c.similarity,
-      diff: JSON.stringify(c.diff),
-      detail: JSON.stringify(detailOf(c)),
-    }));
-    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      await trx
-        .insertInto('changes')
-        .values(rows.slice(i, i + INSERT_BATCH))
-        .onConflict((oc) => oc.columns(['version_id', 'ord']).doNothing())
-        .execute();
-    }
+    const rows = changeRows(v.id, prev.id, changes);
+    await insertChanges(trx, rows);
     return { kind: 'recorded', changes: rows.length, summary } as const;
+  });
+}
+
+/** The `changes` rows of one comparison, `ord` = the change's position in `compare --json`. @internal */
+function changeRows(versionId: number, prevVersionId: number, changes: readonly ProvisionChange[]) {
+  return changes.map((c, ord) => ({
+    version_id: versionId,
+    prev_version_id: prevVersionId,
+    ord,
+    op: c.op,
+    old_path: c.old,
+    new_path: c.new,
+    similarity: c.similarity,
+    diff: JSON.stringify(c.diff),
+    detail: JSON.stringify(detailOf(c)),
+  }));
+}
+
+/** Inserts change rows, {@link INSERT_BATCH} per statement; rows already there are left as they are. @internal */
+async function insertChanges(db: Kysely<Database>, rows: ReturnType<typeof changeRows>): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+    await db
+      .insertInto('changes')
+      .values(rows.slice(i, i + INSERT_BATCH))
+      .onConflict((oc) => oc.columns(['version_id', 'ord']).doNothing())
+      .execute();
+  }
+}
+
+/**
+ * The bulk form of {@link recordChanges}: the changes of each version against the version before
+ * it, for many versions in a few statements (the versions and their provision ids, each provision
+ * text read once — consecutive versions share the texts of unchanged provisions — then one
+ * transaction writing every comparison). Versions without a previous one, or already compared,
+ * are skipped. Same rows as {@link recordChanges} one by one, and as safe when another process
+ * records the same comparisons at once (ON CONFLICT DO NOTHING on `version_comparisons`).
+ * @returns how many comparisons it wrote.
+ * @throws database errors; nothing is written then.
+ */
+export async function recordChangesOf(db: Kysely<Database>, versionIds: readonly number[]): Promise<number> {
+  if (versionIds.length === 0) return 0;
+  const { rows: pairs } = await sql<{ id: number; prev_id: number; ids: Array<number | string>; prev_ids: Array<number | string> }>`
+    select v.id, p.id as prev_id, v.provision_ids as ids, p.provision_ids as prev_ids
+      from versions v
+      join versions p on p.document_id = v.document_id and p.seq = v.seq - 1
+     where v.id = any(${[...new Set(versionIds)]}::bigint[])
+       and not exists (select 1 from version_comparisons c where c.version_id = v.id)
+     order by v.id`.execute(db);
+  if (pairs.length === 0) return 0;
+  const wanted = [...new Set(pairs.flatMap((p) => [...p.ids, ...p.prev_ids].map(Number)))];
+  const texts = new Map<number, Provision>();
+  for (let i = 0; i < wanted.length; i += PROVISION_TEXTS_PER_READ) {
+    const rows = await db
+      .selectFrom('provision_texts')
+      .select(['id', 'path', 'label', 'level', 'heading', 'text'])
+      .where('id', 'in', wanted.slice(i, i + PROVISION_TEXTS_PER_READ))
+      .execute();
+    for (const { id, ...p } of rows) texts.set(Number(id), p);
+  }
+  const provisionsOf = (ids: readonly (number | string)[]) => ids.map((id) => texts.get(Number(id))!);
+  const compared = pairs.map((p) => ({
+    id: Number(p.id),
+    prevId: Number(p.prev_id),
+    ...compareProvisions(provisionsOf(p.prev_ids), provisionsOf(p.ids)),
+  }));
+  return db.transaction().execute(async (trx) => {
+    const claimed = new Set<number>();
+    for (let i = 0; i < compared.length; i += INSERT_BATCH) {
+      const rows = await trx
+        .insertInto('version_comparisons')
+        .values(compared.slice(i, i + INSERT_BATCH).map((c) => ({ version_id: c.id, prev_version_id: c.prevId, summary: JSON.stringify(c.summary) })))
+        .onConflict((oc) => oc.column('version_id').doNothing())
+        .returning('version_id')
+        .execute();
+      for (const r of rows) claimed.add(Number(r.version_id));
+    }
+    await insertChanges(trx, compared.filter((c) => claimed.has(c.id)).flatMap((c) => changeRows(c.id, c.prevId, c.changes)));
+    return claimed.size;
   });
 }
 
@@ -220,8 +284,9 @@ export async function recordDocumentWithChanges(db: Kysely<Database>, doc: Polic
 /**
  * The bulk form of {@link recordDocumentWithChanges}: records the documents with
  * {@link recordDocuments} (batches, each document in its own subtransaction), then the changes of
- * each revised one against the version before it. A document refused by the database fails
- * alone; failing to record changes fails nothing (they are computed when first asked).
+ * the revised ones against the versions before them ({@link recordChangesOf}; should that fail,
+ * one by one). A document refused by the database fails alone; failing to record changes fails
+ * nothing (they are computed when first asked).
  *
  * Should the batch call itself fail (the connection lost mid-batch, when nothing of the batch is
  * kept), each document is tried on its own, so that each still gets its own outcome or error,
@@ -243,8 +308,9 @@ export async function recordDocumentsWithChanges(db: Kysely<Database>, items: re
       results.push(await recordDocument(db, doc, seen).catch((raw: unknown) => ({ outcome: 'failed' as const, error: coerceError(raw) })));
     }
   }
-  for (const r of results) {
-    if (r.outcome === 'revised') await recordChanges(db, r.versionId).catch(() => undefined);
-  }
+  const revised = results.flatMap((r) => (r.outcome === 'revised' ? [r.versionId] : []));
+  await recordChangesOf(db, revised).catch(async () => {
+    for (const id of revised) await recordChanges(db, id).catch(() => undefined);
+  });
   return results;
 }

@@ -64,9 +64,12 @@ async function recordState(db: Kysely<Database>): Promise<unknown> {
   const { rows } = await sql<{ row: string }>`
     select concat_ws(' | ', d.identity_key, d.status, v.seq, v.text_sha256,
                      (select string_agg(s.location, ',' order by s.location) from version_sources s where s.version_id = v.id),
-                     (select count(*) from changes c where c.version_id = v.id),
+                     (select summary::text from version_comparisons c where c.version_id = v.id),
+                     (select md5(string_agg(concat_ws('/', c.prev_version_id = p.id, c.ord, c.op, c.old_path, c.new_path, c.similarity, c.diff::text, c.detail::text), ';' order by c.ord))
+                        from changes c where c.version_id = v.id),
                      (select count(*) from provisions p where p.version_id = v.id)) as row
       from documents d join versions v on v.document_id = d.id
+      left join versions p on p.document_id = d.id and p.seq = v.seq - 1
      order by 1`.execute(db);
   return rows.map((r) => r.row);
 }
@@ -89,6 +92,7 @@ let work: string;
 let seedFiles: string[];
 let revisedCopy: string;
 let bulletinCopy: string;
+let revisedAgain: string;
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'pt-ingest-batch-'));
@@ -97,6 +101,8 @@ beforeAll(async () => {
   writeFileSync(revisedCopy, revisedBulletin());
   bulletinCopy = join(work, '006_bulletin-copy.txt');
   copyFileSync(BULLETIN, bulletinCopy);
+  revisedAgain = join(work, '007_bulletin-revised-again.txt');
+  writeFileSync(revisedAgain, revisedBulletin().replace('第二条', '第二条　（经修订）'));
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -120,9 +126,9 @@ describe.each(BACKENDS)('ingestSources on %s', (backend) => {
     }
   });
 
-  it('records two versions of a document and two copies of a page met in one batch in file order', async () => {
+  it('records three versions of a document and two copies of a page met in one batch in file order, with their changes', async () => {
     // The revised copy first: its 1752号 is the first version, the seed's text the second.
-    const files = [revisedCopy, BULLETIN, bulletinCopy];
+    const files = [revisedCopy, BULLETIN, bulletinCopy, revisedAgain];
     const reference = await oneByOne(t.db, files);
     const referenceState = await recordState(t.db);
     await clearDatabase(t.db);
@@ -134,7 +140,10 @@ describe.each(BACKENDS)('ingestSources on %s', (backend) => {
       ...Array(7).fill('002_82c496b701662624.txt unchanged 1'),
       '006_bulletin-copy.txt unchanged 2',
       ...Array(7).fill('006_bulletin-copy.txt unchanged 1'),
+      '007_bulletin-revised-again.txt revised 3',
+      ...Array(7).fill('007_bulletin-revised-again.txt unchanged 1'),
     ]);
+    expect(await t.db.selectFrom('version_comparisons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 2 });
     expect(await recordState(t.db)).toEqual(referenceState);
   });
 
