@@ -18,6 +18,10 @@
  * 3. In the same run, COPYs the same provision rows into a bare table of the same columns (the
  *    COPY lines are built inside the timed part too).
  * 4. Re-ingests the unchanged corpus.
+ * 5. Records the corpus as `ingest` and the ingest worker do (into a third scratch database):
+ *    each batch with the changes of its revisions (`recordDocumentsWithChanges`), then the search
+ *    indexing (`indexSearch`, migration 0019), batch after batch. Steps 2 and 3 time the record
+ *    alone; the search indexing after step 2 is printed on a line of its own.
  *
  * Steps 2 and 3 run `--runs` times, each into a fresh scratch database, and the medians are
  * printed at the end (the re-ingest and the one-by-one figures come from the first run).
@@ -41,7 +45,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { getConfig } from '../config.ts';
 import { openDatabase } from '../db/connection.ts';
 import { countRows } from '../db/document.repository.ts';
-import { indexSearch, recordDocument, recordDocuments, type RecordOutcome } from '../db/record.ts';
+import { indexSearch, recordDocument, recordDocuments, type RecordItem, type RecordItemResult, type RecordOutcome } from '../db/record.ts';
+import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { processText } from '../pipeline/index.ts';
 import type { PolicyDocument, Provision } from '../pipeline/types.ts';
 
@@ -165,12 +170,12 @@ async function runUnits(dbName: string, units: readonly (() => Promise<RecordOut
 
 const seenAt = (day: number) => `2026-01-0${day}T00:00:00Z`;
 
-/** The corpus in batches for recordDocuments. */
-function batchedUnits(db: Kysely<Database>, day: number) {
+/** The corpus in batches for recordDocuments (or `record`, a function of the same shape). */
+function batchedUnits(db: Kysely<Database>, day: number, record: (items: RecordItem[]) => Promise<RecordItemResult[]> = (items) => recordDocuments(db, items)) {
   const units: (() => Promise<RecordOutcome[]>)[] = [];
   for (let start = 0; start < corpus.length; start += BATCH) {
     const items = corpus.slice(start, start + BATCH).map((doc, k) => ({ doc, seen: { source: `bench/${start + k}.txt`, seenAt: seenAt(day) } }));
-    units.push(async () => (await recordDocuments(db, items)).map((r) => (r.outcome === 'failed' ? (console.error(r.error), 'failed' as never) : r.outcome)));
+    units.push(async () => (await record(items)).map((r) => (r.outcome === 'failed' ? (console.error(r.error), 'failed' as never) : r.outcome)));
   }
   return units;
 }
@@ -324,6 +329,25 @@ console.log(
     `ratio ${(median(ratios) * 100).toFixed(0)}% (target ≥ 50%); with search indexing after it ${fmt(median(indexedRates))} documents/s, ` +
     `${((median(indexedRates) / median(copyRates)) * 100).toFixed(0)}%; load average ${load()}`,
 );
+
+// What `ingest` and the ingest worker run to record: the batches with the changes of each
+// revision (db/changes.repository.ts), then the search indexing, batch after batch.
+const pathName = `${scratch}_path`;
+const path = await scratchDatabase(pathName);
+try {
+  for (const index of WITHOUT_INDEXES) await sql`drop index ${sql.id(index)}`.execute(path.db);
+  const units = batchedUnits(path.db, 1, async (items) => {
+    const results = await recordDocumentsWithChanges(path.db, items);
+    await indexSearch(path.db);
+    return results;
+  });
+  const r = await runUnits(pathName, units);
+  const comparisons = Number((await sql<{ n: number }>`select count(*) as n from version_comparisons`.execute(path.db)).rows[0]!.n);
+  line('ingest path (+ changes, search):', r, `; ${fmt(comparisons)} comparisons recorded`);
+} finally {
+  await path.db.destroy();
+  await dropScratch(pathName);
+}
 
 const singleName = `${scratch}_single`;
 const single = await scratchDatabase(singleName);
