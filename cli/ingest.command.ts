@@ -12,6 +12,7 @@ import { type Database, indexSearch, recordSnapshot, type RecordItemResult, type
 import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { coerceError } from '../db/errors.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
+import { listSubscriptions } from '../db/subscriptions.repository.ts';
 import { getConfig, getWorkerConfig } from '../config.ts';
 import { processBytes } from '../pipeline/index.ts';
 import type { PolicyDocument } from '../pipeline/types.ts';
@@ -178,6 +179,9 @@ async function recordSources(db: Kysely<Database>, reads: readonly ReadSource[],
     const error = coerceError(raw);
     recorded = items.map(() => ({ outcome: 'failed', error }));
   }
+  // Alerts go to subscriptions made before the version was recorded (raiseIngestAlerts): with
+  // none now, after recording, there is nothing to raise for any document of the batch.
+  const raise = alerts !== undefined && (await listSubscriptions(db).then((subs) => subs.length > 0, () => true));
   const out: InputResult[] = [];
   let k = 0;
   for (const { source, documents: docs } of reads) {
@@ -188,7 +192,7 @@ async function recordSources(db: Kysely<Database>, reads: readonly ReadSource[],
       if (r.outcome === 'failed') {
         documents.push({ ...base, outcome: 'failed', documentId: null, seq: null, error: `${source}: «${doc.title}»: ${oneLine(r.error)}` });
       } else {
-        if (alerts) await raiseInto(alerts, db, r);
+        if (raise) await raiseInto(alerts!, db, r);
         documents.push({ ...base, outcome: r.outcome, documentId: r.documentId, seq: r.seq, error: null });
       }
     }
@@ -227,7 +231,7 @@ export interface IngestSourcesOptions {
 /**
  * Reads the sources one by one (each page stored as its snapshot as it is read) and records the
  * documents of several sources together, in order, whenever about {@link FLUSH_AT} documents or
- * text are waiting, and at the end. Same outcomes as {@link ingestOne} over each source in turn:
+ * text are waiting, and at the end; a batch is recorded while the sources after it are read. Same outcomes as {@link ingestOne} over each source in turn:
  * documents of one batch that are the same document are recorded one after the other in the
  * database. Never throws.
  * @returns one result per source, in the order of `sources`.
@@ -238,18 +242,26 @@ export async function ingestSources(db: Kysely<Database>, sources: readonly stri
   let waiting: (InputResult | ReadSource)[] = [];
   let documents = 0;
   let textBytes = 0;
-  const flush = async () => {
-    const reads = waiting.filter(isRead);
-    const recorded = reads.length > 0 ? await recordSources(db, reads, opts.alerts) : [];
-    let k = 0;
-    for (const w of waiting) {
-      const r = isRead(w) ? recorded[k++]! : w;
-      results.push(r);
-      opts.onResult?.(r);
-    }
+  // The batch being recorded while the next sources are read: the pipeline's work in Node and
+  // the recording's in Postgres overlap. One batch at a time, in order.
+  let recording: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const batch = waiting;
     waiting = [];
     documents = 0;
     textBytes = 0;
+    recording = recording.then(async () => {
+      const reads = batch.filter(isRead);
+      const recorded = reads.length > 0 ? await recordSources(db, reads, opts.alerts) : [];
+      let k = 0;
+      for (const w of batch) {
+        const r = isRead(w) ? recorded[k++]! : w;
+        results.push(r);
+        opts.onResult?.(r);
+      }
+    });
+    // Awaited below; this only keeps a rejection (a throwing onResult) from counting as unhandled meanwhile.
+    recording.catch(() => undefined);
   };
   for (const source of sources) {
     const r = await readSource(db, source, opts.maxBytes ?? DEFAULT_MAX_BYTES);
@@ -259,10 +271,17 @@ export async function ingestSources(db: Kysely<Database>, sources: readonly stri
       documents += r.documents.length;
       textBytes += r.textBytes;
     }
-    // With nothing waiting, a failed source is reported at once.
-    if (documents === 0 || documents >= flushAt.documents || textBytes >= flushAt.textBytes) await flush();
+    if (documents >= flushAt.documents || textBytes >= flushAt.textBytes) {
+      // At most one batch recording and one being read: memory stays at about two batches.
+      await recording;
+      flush();
+    } else if (documents === 0) {
+      // Nothing waiting: a failed source is reported as soon as the batches before it are.
+      flush();
+    }
   }
-  await flush();
+  flush();
+  await recording;
   return results;
 }
 

@@ -11,9 +11,11 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestSources, type InputResult } from '../../cli/ingest.command.ts';
+import { ingestSources, type AlertCollector, type InputResult } from '../../cli/ingest.command.ts';
+import { raiseIngestAlerts } from '../../db/alerts.repository.ts';
 import { recordDocumentWithChanges } from '../../db/changes.repository.ts';
 import type { Database } from '../../db/schema.ts';
+import { saveSubscription } from '../../db/subscriptions.repository.ts';
 import { processBytes } from '../../pipeline/index.ts';
 import { walkFiles } from '../../workers/walk-files.ts';
 import { BACKENDS, clearDatabase, createTestDatabase, useTestDatabase, type TestDatabase } from '../helpers/database.ts';
@@ -145,6 +147,59 @@ describe.each(BACKENDS)('ingestSources on %s', (backend) => {
     ]);
     expect(await t.db.selectFrom('version_comparisons').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).toEqual({ n: 2 });
     expect(await recordState(t.db)).toEqual(referenceState);
+  });
+
+  it('reports each source once, in input order, while batches are recorded as the next sources are read', async () => {
+    const empty = join(work, 'empty.txt');
+    writeFileSync(empty, '');
+    const files = [BULLETIN, empty, join(SEEDS, '004_817478271669fba5.txt'), join(work, 'missing.txt'), revisedCopy, empty];
+    const reported: string[] = [];
+    const read: string[] = [];
+    const results = await ingestSources(t.db, files, {
+      flushAt: { documents: 3, textBytes: 1 << 30 },
+      onRead: (source) => read.push(source),
+      onResult: (r) => reported.push(`${basename(r.source)} ${r.error === null ? r.documents.map((d) => d.outcome[0]).join('') : 'error'}`),
+    });
+    expect(read).toEqual(files);
+    expect(reported).toEqual([
+      '002_82c496b701662624.txt nnnnnnnn',
+      'empty.txt error',
+      '004_817478271669fba5.txt n',
+      'missing.txt error',
+      '005_bulletin-revised.txt ruuuuuuu',
+      'empty.txt error',
+    ]);
+    expect(results.map((r) => r.source)).toEqual(files);
+  });
+
+  it('raises the alerts of one by one for every recorded document', async () => {
+    const files = [...seedFiles, revisedCopy];
+    const subscribe = () => saveSubscription(t.db, { channel: 'webhook', target: 'http://127.0.0.1:9/all', name: 'all', secret: 's', filters: {} });
+    const raised = async () => {
+      const { rows } = await sql<{ row: string }>`
+        select concat_ws(' | ', a.kind, d.title, v.seq) as row
+          from alerts a join documents d on d.id = a.document_id left join versions v on v.id = a.version_id
+         order by 1`.execute(t.db);
+      return rows.map((r) => r.row);
+    };
+    await subscribe();
+    for (const file of files) {
+      const seen = { source: resolve(file), seenAt: new Date(), snapshotId: null };
+      for (const doc of processBytes(readFileSync(file), { fileName: file }).documents) {
+        await raiseIngestAlerts(t.db, await recordDocumentWithChanges(t.db, doc, seen));
+      }
+    }
+    const reference = await raised();
+    expect(reference.filter((a) => a.startsWith('revised_document'))).toHaveLength(1);
+    expect(reference.filter((a) => a.startsWith('new_document'))).toHaveLength(5);
+
+    await clearDatabase(t.db);
+    await subscribe();
+    const alerts: AlertCollector = { ids: [], error: null };
+    await ingestSources(t.db, files, { alerts, flushAt: { documents: 3, textBytes: 1 << 30 } });
+    expect(alerts.error).toBeNull();
+    expect(alerts.ids).toHaveLength(reference.length);
+    expect(await raised()).toEqual(reference);
   });
 
   it('reports a document the database refuses on its own and records the others of its batch', async () => {
