@@ -256,13 +256,16 @@ export function expiringTextStatement(q: ExpiringQuery, after: Position | null =
     status: agg('i.status'),
     ended_on: day('ended_on'),
     z: day('z'),
-    e: day('e'),
+    // '' when it is the item's end (all but the measures cut short by their document ending first).
+    e: agg(`coalesce(nullif(i.e, i.z)::text, '')`),
     o: agg('i.o::text'),
     a: txt('a'),
     b: txt('b'),
     c: txt('c'),
-    path: txt('path'),
-    kind: txt('kind'),
+    // Never null nor '' for a measure (measures.path is not null, measures.kind one of four
+    // words), null for a document's row: no '=' needed.
+    path: agg(`coalesce(i.path, '')`),
+    kind: agg(`coalesce(i.kind, '')`),
     starts_on: day('starts_on'),
     amounts: agg(`coalesce(cardinality(i.amounts) || ':' || array_to_string(i.amounts, chr(28)), '')`),
     text: txt('text'),
@@ -293,11 +296,19 @@ function decodeText(answer: TextAnswer): Columns | null {
       case 'status':
         for (let k = 0; k < n; k++) out[k] = values[k];
         break;
+      case 'path':
+        for (let k = 0; k < n; k++) out[k] = c[0]![k] === 0 ? null : values[k];
+        break;
+      case 'kind':
+        for (let k = 0; k < n; k++) out[k] = values[k] === '' ? null : values[k];
+        break;
+      case 'e':
+        for (let k = 0; k < n; k++) out[k] = values[k] === '' ? c[8]![k] : values[k];
+        break;
       case 'effective':
       case 'expires':
       case 'ended_on':
       case 'z':
-      case 'e':
       case 'starts_on':
       case 'signed_on':
         // Dates as the server prints them: 'YYYY-MM-DD' under DateStyle ISO (the default); else JSON.
