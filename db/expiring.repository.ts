@@ -229,9 +229,10 @@ type TextAnswer = { readonly n: number } & { readonly [K in (typeof COLUMNS)[num
  * The same rows as {@link expiringStatement}, as one text per column (COLUMNS), the rows' values
  * in the rows' order (every aggregate of one query reads the rows in the same order) separated
  * by U+001F: `r` one character per row ('0' or '1', no separator); a nullable text field '' for
- * null and '=' + the value otherwise; a date or number '' for null (dates as date_out prints
- * them, 'YYYY-MM-DD' under the default DateStyle ISO, which decodeText checks); amounts their
- * count, ':', and the elements separated by U+001C. A value holding a separator changes the
+ * null and '=' + the value otherwise (path and kind, null only on a document's row and never ''
+ * on a measure's, go as they are); a date or number '' for null (dates as date_out prints
+ * them, 'YYYY-MM-DD' under the default DateStyle ISO, which decodeText checks), `e` '' when it
+ * equals `z`; amounts their count, ':', and the elements separated by U+001C. A value holding a separator changes the
  * count of its column's values (or of a row's amounts), which {@link decodeText} notices:
  * findExpiring then asks for the JSON answer instead.
  *
