@@ -2,7 +2,7 @@
  * bench/expiring: the `expiring` query over 1,000,000 measures in a fresh Postgres database, and
  * the daily expiry scan.
  *
- *   npx tsx bench/expiring.ts [--measures 1000000] [--runs 200] [--no-basis] [--plan] [--keep] [--reuse NAME]
+ *   npx tsx bench/expiring.ts [--measures 1000000] [--runs 200] [--no-basis] [--plan] [--keep] [--reuse NAME] [--slowest]
  *
  * Fills 20,000 documents (a third with an expiry, 2% repealed), 24,000 versions (a fifth of the
  * documents revised, so their first version's measures are superseded) and N measures, 10% of
@@ -59,6 +59,8 @@ const MEASURES = arg('--measures', 1_000_000);
 const RUNS = arg('--runs', 200);
 const WITH_BASIS = !process.argv.includes('--no-basis');
 const PLAN = process.argv.includes('--plan');
+/** `--slowest`: also print the ten slowest runs of each timing (run number: ms), to tell warm-up from pauses. */
+const SLOWEST = process.argv.includes('--slowest');
 const KEEP = process.argv.includes('--keep');
 /** `--reuse NAME`: time against a database kept by an earlier `--keep` run (no fill; kept again). */
 const REUSE = (() => {
@@ -173,6 +175,10 @@ async function timeRuns(label: string, fn: (q: ExpiringQuery) => Promise<unknown
   const node = (cpu.user + cpu.system) / 1000 / RUNS;
   const server = back0 !== null && back1 !== null ? `${ms(((back1 - back0) * 1000) / RUNS)} ms` : '   n/a';
   console.log(`${label.padEnd(34)} median ${ms(pct(wall, 0.5))} ms  p95 ${ms(pct(wall, 0.95))} ms   CPU/query: node ${ms(node)} ms, postgres ${server}`);
+  if (SLOWEST) {
+    const slowest = wall.map((w, r) => [r, w] as const).sort((a, b) => b[1] - a[1]).slice(0, 10);
+    console.log(`  slowest runs: ${slowest.map(([r, w]) => `#${r}: ${w.toFixed(1)}`).join(', ')}`);
+  }
 }
 
 /** Executor time Postgres reports for the statement findExpiring sends (no parse, plan or transfer). */
