@@ -202,6 +202,22 @@ describe.each(BACKENDS)('ingestSources on %s', (backend) => {
     expect(await raised()).toEqual(reference);
   });
 
+  it('records each document on its own when the batch call fails as a whole', async () => {
+    const files = [...seedFiles, revisedCopy];
+    const reference = await oneByOne(t.db, files);
+    const referenceState = await recordState(t.db);
+    await clearDatabase(t.db);
+    // The batch function gone: every batch call fails before writing anything.
+    await sql`alter function pt_record_documents(jsonb, bytea) rename to pt_record_documents_away`.execute(t.db);
+    try {
+      const results = await ingestSources(t.db, files, { flushAt: { documents: 5, textBytes: 1 << 30 } });
+      expect(outcomesOf(results)).toEqual(reference);
+      expect(await recordState(t.db)).toEqual(referenceState);
+    } finally {
+      await sql`alter function pt_record_documents_away(jsonb, bytea) rename to pt_record_documents`.execute(t.db);
+    }
+  });
+
   it('reports a document the database refuses on its own and records the others of its batch', async () => {
     await refuse(t.db, REFUSED_TITLE);
     try {
