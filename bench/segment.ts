@@ -6,6 +6,9 @@
  * - the same + measures (what ingestion runs per document since pipeline/measures.ts),
  * - processText: extract + split + segment + validity + measures (what `segment` and ingestion call).
  *
+ * and two single stages over whole pages: validity alone, and normalizeForCompare (what the
+ * comparison and the version check run on every text).
+ *
  *   npx tsx bench/segment.ts [--mb 10] [--passes 5] [--warmup-mb 4]
  *
  * Each line is warmed up first (several MB, so that the JIT has optimised every hot path, not only
@@ -19,7 +22,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processText } from '../pipeline/index.ts';
 import { extractMeasures } from '../pipeline/measures.ts';
-import { joinBrokenLines } from '../pipeline/normalize.ts';
+import { joinBrokenLines, normalizeForCompare } from '../pipeline/normalize.ts';
 import { segmentDocument } from '../pipeline/segment.ts';
 import { splitPage } from '../pipeline/split.ts';
 import { analyseValidity } from '../pipeline/validity.ts';
@@ -114,6 +117,8 @@ function stages(page: string, measures: boolean): number {
 run('split + segment + validity', (page) => stages(page, false));
 run('split + segment + validity + measures', (page) => stages(page, true));
 run('processText (extract + split + segment + validity + measures)', (page) => processText(page, { fileName: 'page.txt' }).documents.length);
+run('validity alone (whole pages)', (page) => (analyseValidity({ text: page, signedOn: '2025-01-01' }), 1));
+run('normalizeForCompare (whole pages)', (page) => (normalizeForCompare(page), 1));
 clearInterval(sampler);
 sample();
 console.log(`peak RSS ${(peakRss / MB).toFixed(0)} MB, peak heap ${(peakHeap / MB).toFixed(0)} MB; load average ${load()}`);

@@ -454,23 +454,13 @@ describe('corpus/real law versions', () => {
   }
 });
 
-describe('speed', () => {
-  it('reads text without sentence ends in linear time', () => {
+// Throughput is measured by bench/segment (validity alone and within the pipeline), not here.
+describe('text without sentence ends', () => {
+  // A run-on text of 540,000 characters full of trigger words and without a 。: a scanner that tried
+  // every start position against every later one would run into the test timeout here.
+  it('finds no dates or repeals where no sentence states them', () => {
     const text = '本办法自发布之日起施行有效期5年根据《某办法》同时废止'.repeat(20000);
-    const t0 = performance.now();
     const v = analyseValidity({ text, signedOn: '2025-01-01' });
-    expect(performance.now() - t0).toBeLessThan(2000);
     expect(v).toEqual({ effective: null, expires: null, basis: null, repeals: [] });
-  });
-
-  // 10 MB/s is the budget for segment + validity together; validity alone must stay above it.
-  it('analyses the whole corpus faster than 10 MB/s', () => {
-    const texts = readdirSync(POLICIES).map((f) => readFileSync(POLICIES + f, 'utf8'));
-    const bytes = texts.reduce((n, s) => n + Buffer.byteLength(s), 0);
-    for (const s of texts) analyseValidity({ text: s, signedOn: '2025-01-01' }); // warm up
-    const t0 = performance.now();
-    for (let i = 0; i < 3; i++) for (const s of texts) analyseValidity({ text: s, signedOn: '2025-01-01' });
-    const seconds = (performance.now() - t0) / 1000;
-    expect((3 * bytes) / 1e6 / seconds).toBeGreaterThan(10);
   });
 });
