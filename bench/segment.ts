@@ -74,7 +74,7 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-function run(label: string, fn: (page: string) => number): void {
+function run(label: string, fn: (page: string) => number, unit = 'documents'): void {
   pass(fn, warmupMb);
   const wall: number[] = [];
   const cpu: number[] = [];
@@ -90,7 +90,7 @@ function run(label: string, fn: (page: string) => number): void {
   const f = (x: number) => x.toFixed(1);
   console.log(
     `${label.padEnd(62)} wall ${f(median(wall))} MB/s (${f(Math.min(...wall))} … ${f(Math.max(...wall))})` +
-      `   CPU ${f(median(cpu))} MB/s (${f(Math.min(...cpu))} … ${f(Math.max(...cpu))})   ${(bytes / MB).toFixed(1)} MB, ${docs} documents per pass`,
+      `   CPU ${f(median(cpu))} MB/s (${f(Math.min(...cpu))} … ${f(Math.max(...cpu))})   ${(bytes / MB).toFixed(1)} MB, ${docs} ${unit} per pass`,
   );
 }
 
@@ -117,8 +117,8 @@ function stages(page: string, measures: boolean): number {
 run('split + segment + validity', (page) => stages(page, false));
 run('split + segment + validity + measures', (page) => stages(page, true));
 run('processText (extract + split + segment + validity + measures)', (page) => processText(page, { fileName: 'page.txt' }).documents.length);
-run('validity alone (whole pages)', (page) => (analyseValidity({ text: page, signedOn: '2025-01-01' }), 1));
-run('normalizeForCompare (whole pages)', (page) => (normalizeForCompare(page), 1));
+run('validity alone (whole pages)', (page) => (analyseValidity({ text: page, signedOn: '2025-01-01' }), 1), 'pages');
+run('normalizeForCompare (whole pages)', (page) => (normalizeForCompare(page), 1), 'pages');
 clearInterval(sampler);
 sample();
 console.log(`peak RSS ${(peakRss / MB).toFixed(0)} MB, peak heap ${(peakHeap / MB).toFixed(0)} MB; load average ${load()}`);
