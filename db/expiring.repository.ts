@@ -28,6 +28,7 @@
  * one-character codes for status and kind, and a decoder walking the text with indexOf instead
  * of split (within the noise).
  */
+import { transcode } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { addDays } from '../pipeline/dates.ts';
@@ -111,19 +112,18 @@ function decodeCursor(s: string): Position {
 }
 
 /**
- * The statement's answer, one JSON array per column (json_agg reads each column's type once,
- * json_build_array per row would read it for every value), rows in the list's order:
- * r (0 document, 1 measure), document id, doc number, title, effective, expires, stored status,
- * ended_on, z (the item's end), e (a measure's own end, or z), o (measure ord, or 0), then
- * a, b, c: for a document its validity sentence, repealer title and number; for a measure its
- * stored basis; then a measure's path, kind, starts_on, amounts, and when no basis was stored,
- * its text and the document's signing date.
+ * The columns of the list's rows ({@link itemRows}), in this order: document id, doc number,
+ * title, effective, expires, stored status, ended_on; e (a measure's own end, null on a
+ * document's row); o (measure ord, 0 on a document's row); a (for a document the sentence its end
+ * comes from: its validity sentence, or the repeal; for a measure its stored basis); a measure's
+ * path, kind, starts_on and amounts; and, only for a measure recorded before basis was stored,
+ * its text and the document's signing date. What the list's order needs besides (the item's end
+ * and whether it is a document) follows from these ({@link derive}): nothing is sent twice.
  */
-const COLUMNS = ['r', 'document_id', 'doc_number', 'title', 'effective', 'expires', 'status', 'ended_on', 'z', 'e', 'o', 'a', 'b', 'c',
+const COLUMNS = ['document_id', 'doc_number', 'title', 'effective', 'expires', 'status', 'ended_on', 'e', 'o', 'a',
   'path', 'kind', 'starts_on', 'amounts', 'text', 'signed_on'] as const;
 
 type Columns = [
-  r: (0 | 1)[],
   documentId: number[],
   docNumber: (string | null)[],
   title: string[],
@@ -131,12 +131,9 @@ type Columns = [
   expires: (IsoDate | null)[],
   status: ('active' | 'repealed')[],
   endedOn: (IsoDate | null)[],
-  z: IsoDate[],
-  e: IsoDate[],
+  e: (IsoDate | null)[],
   o: number[],
   a: (string | null)[],
-  b: (string | null)[],
-  c: (string | null)[],
   path: (string | null)[],
   kind: (MeasureKind | null)[],
   startsOn: (IsoDate | null)[],
@@ -145,20 +142,65 @@ type Columns = [
   signedOn: (IsoDate | null)[],
 ];
 
+/** The answer's columns and, per row, its place in the list's order (see {@link Position}). */
+interface Rows {
+  readonly c: Columns;
+  /** 0 for a document, 1 for a measure. */
+  readonly r: (0 | 1)[];
+  /** The item's end: a document's own end; a measure's own end, or its document's when earlier. */
+  readonly z: IsoDate[];
+  /** A measure's own end; a document's end. */
+  readonly e: IsoDate[];
+}
+
 /** Statuses that mean "no longer in force": never listed (the SQL already leaves them out). */
 const GONE: ReadonlySet<LifecycleStatus> = new Set(['expired', 'repealed', 'superseded']);
 
 function datesOf(c: Columns, k: number): DocumentDates {
-  return { effective: c[4][k]!, expires: c[5][k]!, repealed: c[6][k] === 'repealed', repealedOn: c[7][k]! };
+  return { effective: c[3][k]!, expires: c[4][k]!, repealed: c[5][k] === 'repealed', repealedOn: c[6][k]! };
 }
 
-function positionOf(c: Columns, k: number): Position {
-  return { z: c[8][k]!, r: c[0][k]!, d: c[1][k]!, e: c[9][k]!, o: c[10][k]! };
+/** A document's last day as the SQL computes it, `least(expires, ended_on - 1)`; null when neither is known. */
+function documentEndOf(expires: IsoDate | null, endedOn: IsoDate | null): IsoDate | null {
+  const byRepeal = endedOn === null ? null : addDays(endedOn, -1);
+  if (expires === null) return byRepeal;
+  return byRepeal !== null && byRepeal < expires ? byRepeal : expires;
+}
+
+/**
+ * Each row's place in the list's order, from its columns: a document's row has no path; it ends
+ * on its own end; a measure on the earlier of its own end and its document's (the statement lists
+ * a measure cut short by its document only when that end is in the window).
+ */
+function derive(c: Columns): Rows {
+  const n = c[0].length;
+  const r = new Array<0 | 1>(n);
+  const z = new Array<IsoDate>(n);
+  const e = new Array<IsoDate>(n);
+  for (let k = 0; k < n; k++) {
+    const expires = c[4][k]!;
+    const endedOn = c[6][k]!;
+    const docEnd = expires === null && endedOn === null ? null : documentEndOf(expires, endedOn);
+    const own = c[7][k]!;
+    if (c[10][k] === null) {
+      r[k] = 0;
+      z[k] = e[k] = docEnd!;
+    } else {
+      r[k] = 1;
+      e[k] = own!;
+      z[k] = docEnd !== null && docEnd < own! ? docEnd : own!;
+    }
+  }
+  return { c, r, z, e };
+}
+
+function positionOf(rows: Rows, k: number): Position {
+  return { z: rows.z[k]!, r: rows.r[k]!, d: rows.c[0][k]!, e: rows.e[k]!, o: rows.c[8][k]! };
 }
 
 /** -1, 0 or 1 as position `i` comes before, at or after position `j` in the list's order. */
-function compare(c: Columns, i: number, j: number): number {
-  for (const col of [c[8], c[0], c[1], c[9], c[10]] as const) {
+function compare(rows: Rows, i: number, j: number): number {
+  for (const col of [rows.z, rows.r, rows.c[0], rows.e, rows.c[8]] as const) {
     const x = col[i]!;
     const y = col[j]!;
     if (x !== y) return x < y ? -1 : 1;
@@ -172,12 +214,12 @@ function compare(c: Columns, i: number, j: number): number {
  * the ascending runs are found in one pass and merged pairwise, stably (a tie keeps the earlier
  * part first). Any other order of rows is sorted all the same, only slower.
  */
-function order(c: Columns): number[] {
-  const n = c[0].length;
+function order(rows: Rows): number[] {
+  const n = rows.r.length;
   let runs: number[][] = [];
   let run: number[] = [];
   for (let k = 0; k < n; k++) {
-    if (run.length > 0 && compare(c, k - 1, k) > 0) {
+    if (run.length > 0 && compare(rows, k - 1, k) > 0) {
       runs.push(run);
       run = [];
     }
@@ -197,7 +239,7 @@ function order(c: Columns): number[] {
       let i = 0;
       let j = 0;
       let o = 0;
-      while (i < a.length && j < b.length) out[o++] = compare(c, a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
+      while (i < a.length && j < b.length) out[o++] = compare(rows, a[i]!, b[j]!) <= 0 ? a[i++]! : b[j++]!;
       while (i < a.length) out[o++] = a[i++]!;
       while (j < b.length) out[o++] = b[j++]!;
       merged.push(out);
@@ -207,139 +249,196 @@ function order(c: Columns): number[] {
   return runs[0] ?? [];
 }
 
+/** The part of the window one statement reads: items ending from `from` to `to` (both inclusive). */
+interface Range {
+  readonly from: IsoDate;
+  readonly to: IsoDate;
+}
+
 /**
  * The list's rows as one JSON text, one array per column (see COLUMNS): what findExpiring asks
  * for when the text answer ({@link expiringTextStatement}, the one it sends first) cannot carry a
  * value. The rows: {@link itemRows}.
  */
-export function expiringStatement(q: ExpiringQuery, after: Position | null = null): RawBuilder<{ items: string | null }> {
+export function expiringStatement(q: ExpiringQuery, after: Position | null = null, range?: Range): RawBuilder<{ items: string | null }> {
   return sql<{ items: string | null }>`
     select case when count(*) > 0 then json_build_array(${sql.raw(COLUMNS.map((col) => `json_agg(i.${col})`).join(', '))})::text end as items
-      from (${itemRows(q, after)}) i`;
+      from (${itemRows(q, after, range)}) i`;
 }
 
 /** Field and array-element separators of the text answer (see {@link expiringTextStatement}). */
 const FS = '\x1f';
 const AS = '\x1c';
 
-/** The text answer: the count of rows, then one text per column (see {@link expiringTextStatement}). */
-type TextAnswer = { readonly n: number } & { readonly [K in (typeof COLUMNS)[number]]: string | null };
+/** The text answer: the count of rows and their lines (see {@link expiringTextStatement}). */
+interface TextAnswer {
+  readonly n: number;
+  readonly keys: string | null;
+  readonly lines: string | null;
+}
 
 /**
- * The same rows as {@link expiringStatement}, as one text per column (COLUMNS), the rows' values
- * in the rows' order (every aggregate of one query reads the rows in the same order) separated
- * by U+001F: `r` one character per row ('0' or '1', no separator); a nullable text field '' for
- * null and '=' + the value otherwise (path and kind, null only on a document's row and never ''
- * on a measure's, go as they are); a date or number '' for null (dates as date_out prints
- * them, 'YYYY-MM-DD' under the default DateStyle ISO, which decodeText checks), `e` '' when it
- * equals `z`; amounts their count, ':', and the elements separated by U+001C. A value holding a separator changes the
- * count of its column's values (or of a row's amounts), which {@link decodeText} notices:
- * findExpiring then asks for the JSON answer instead.
+ * The same rows as {@link expiringStatement}, as two texts: each row's keys (`pt_expiring_keys`,
+ * migration 0020: document id, effective, expires, ended_on, e, kind and ord, starts_on) and
+ * its texts (`pt_expiring_texts`: doc number, title, a, path, amounts, text), in the rows'
+ * order, fields and rows alike separated by U+001F. The keys are plain ASCII, which Node decodes
+ * to a one-byte string several times faster than text holding Chinese; the texts come as base64
+ * of their UTF-8, for the same reason ({@link fromBase64}). A nullable text is '' for
+ * null and '=' + the value otherwise; a date 'YYYY-MM-DD' or '' for null; `ended_on` carries the
+ * stored status ('R' before the date for 'repealed'); kind and ord go as `kind:ord`, '' on a
+ * document's row; amounts are their count, ':', and the elements separated by U+001C; `text`
+ * carries the signing date (`signed_on~text`, '' when no text is sent). A value holding a
+ * separator changes the count of the fields (or of a row's amounts), which {@link decodeText}
+ * notices: findExpiring then asks for the JSON answer instead. The rows: {@link lineRows}.
  *
- * Measured with bench/expiring (1,372 rows; CPU of the backend per query): one string_agg per
- * column appends each value as it is, where one text per row (concat_ws of 20 fields, then
- * string_agg of the rows) called an output function, copied and measured every field: 4.3–5.0 →
- * 2.8–3.3 ms for the same rows. JSON (json_agg per column) cost three times as much, and Node
- * splits these texts in a fraction of JSON.parse's time.
+ * Measured with bench/expiring (1,000,000 measures, the 90-day window of 1,372 items): the
+ * measures' part reads its lines ready-made from measures_expiring_line_idx (0020), with no
+ * lookup of their documents and two aggregates; before, one aggregate per column (20 columns,
+ * the values formatted per query) and a document lookup per measure. JSON (json_agg per column)
+ * cost three times as much as the text, and Node splits a text in a fraction of JSON.parse's time.
  */
-export function expiringTextStatement(q: ExpiringQuery, after: Position | null = null): RawBuilder<TextAnswer> {
-  const agg = (e: string) => `string_agg(${e}, chr(31))`;
-  const txt = (col: string) => agg(`coalesce('=' || i.${col}, '')`);
-  // date_out (DateStyle ISO, the default: decodeText checks) costs a fraction of to_char.
-  const day = (col: string) => agg(`coalesce(i.${col}::text, '')`);
-  const columns: Record<(typeof COLUMNS)[number], string> = {
-    r: `string_agg(i.r::text, '')`,
-    document_id: agg('i.document_id::text'),
-    doc_number: txt('doc_number'),
-    title: agg('i.title'),
-    effective: day('effective'),
-    expires: day('expires'),
-    status: agg('i.status'),
-    ended_on: day('ended_on'),
-    z: day('z'),
-    // '' when it is the item's end (all but the measures cut short by their document ending first).
-    e: agg(`coalesce(nullif(i.e, i.z)::text, '')`),
-    o: agg('i.o::text'),
-    a: txt('a'),
-    b: txt('b'),
-    c: txt('c'),
-    // Never null nor '' for a measure (measures.path is not null, measures.kind one of four
-    // words), null for a document's row: no '=' needed.
-    path: agg(`coalesce(i.path, '')`),
-    kind: agg(`coalesce(i.kind, '')`),
-    starts_on: day('starts_on'),
-    amounts: agg(`coalesce(cardinality(i.amounts) || ':' || array_to_string(i.amounts, chr(28)), '')`),
-    text: txt('text'),
-    signed_on: day('signed_on'),
-  };
+export function expiringTextStatement(q: ExpiringQuery, after: Position | null = null, range?: Range): RawBuilder<TextAnswer> {
   return sql<TextAnswer>`
-    select count(*)::integer as n, ${sql.raw(COLUMNS.map((col) => `${columns[col]} as ${col}`).join(', '))}
-      from (${itemRows(q, after)}) i`;
+    select count(*)::integer as n, string_agg(i.keys, chr(31)) as keys,
+           encode(convert_to(string_agg(i.line, chr(31)), 'UTF8'), 'base64') as lines
+      from (${lineRows(q, after, range)}) i`;
+}
+
+/** Fields per row of the text answer's keys and texts (see migration 0020). */
+const KEY_FIELDS = 7;
+const TEXT_FIELDS = 6;
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The texts of the answer, sent as base64 of their UTF-8 (see {@link expiringTextStatement}):
+ * Node 20 turns UTF-8 holding Chinese into a string at ~80–100 MB/s on this machine (3.3 ms for
+ * the 254 kB of the 90-day window on bench/expiring), where base64 (ASCII, its fast path),
+ * ICU's transcoding to UTF-16 and a UTF-16 read take 1.5 ms together. Without ICU, UTF-8 as usual.
+ */
+function fromBase64(b64: string): string {
+  const bytes = Buffer.from(b64, 'base64');
+  try {
+    return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
+  } catch {
+    return bytes.toString('utf8');
+  }
 }
 
 /** Columns from the text answer, or null when a value held a separator (see {@link expiringTextStatement}). */
 function decodeText(answer: TextAnswer): Columns | null {
   const n = answer.n;
-  const c = COLUMNS.map(() => new Array<unknown>(n));
-  const r = answer.r ?? '';
-  if (r.length !== n) return null;
-  for (let k = 0; k < n; k++) c[0]![k] = r.charCodeAt(k) === 48 ? 0 : 1;
-  for (let j = 1; j < COLUMNS.length; j++) {
-    const values = (answer[COLUMNS[j]!] ?? '').split(FS);
-    if (values.length !== n) return null;
-    const out = c[j]!;
-    switch (COLUMNS[j]) {
-      case 'document_id':
-      case 'o':
-        for (let k = 0; k < n; k++) out[k] = Number(values[k]);
-        break;
-      case 'title':
-      case 'status':
-        for (let k = 0; k < n; k++) out[k] = values[k];
-        break;
-      case 'path':
-        for (let k = 0; k < n; k++) out[k] = c[0]![k] === 0 ? null : values[k];
-        break;
-      case 'kind':
-        for (let k = 0; k < n; k++) out[k] = values[k] === '' ? null : values[k];
-        break;
-      case 'e':
-        for (let k = 0; k < n; k++) out[k] = values[k] === '' ? c[8]![k] : values[k];
-        break;
-      case 'effective':
-      case 'expires':
-      case 'ended_on':
-      case 'z':
-      case 'starts_on':
-      case 'signed_on':
-        // Dates as the server prints them: 'YYYY-MM-DD' under DateStyle ISO (the default); else JSON.
-        if (COLUMNS[j] === 'z' && !/^\d{4}-\d{2}-\d{2}$/.test(values[0]!)) return null;
-        for (let k = 0; k < n; k++) out[k] = values[k] === '' ? null : values[k];
-        break;
-      case 'amounts':
-        for (let k = 0; k < n; k++) {
-          const am = values[k]!;
-          if (am === '') {
-            out[k] = null;
-            continue;
-          }
-          const colon = am.indexOf(':');
-          const count = Number(am.slice(0, colon));
-          const elements = count === 0 ? [] : am.slice(colon + 1).split(AS);
-          if (elements.length !== count) return null;
-          out[k] = elements;
-        }
-        break;
-      default:
-        // Nullable texts: '' for null, '=' + the value.
-        for (let k = 0; k < n; k++) {
-          const v = values[k]!;
-          out[k] = v === '' ? null : v.slice(1);
-        }
+  const keys = (answer.keys ?? '').split(FS);
+  const f = fromBase64(answer.lines ?? '').split(FS);
+  if (keys.length !== n * KEY_FIELDS || f.length !== n * TEXT_FIELDS) return null;
+  const c = COLUMNS.map(() => new Array<unknown>(n)) as unknown as { [K in keyof Columns]: unknown[] };
+  /** Dates as pt_expiring_keys writes them ('YYYY-MM-DD'); checked once per column and answer. */
+  const checked = [false, false, false, false, false];
+  const day = (v: string, which: number): IsoDate | null | undefined => {
+    if (v === '') return null;
+    if (!checked[which]) {
+      if (!ISO_DAY.test(v)) return undefined;
+      checked[which] = true;
+    }
+    return v;
+  };
+  for (let k = 0, at = 0; k < n; k++, at += KEY_FIELDS) {
+    c[0][k] = Number(keys[at]);
+    const effective = day(keys[at + 1]!, 0);
+    const expires = day(keys[at + 2]!, 1);
+    const ended = keys[at + 3]!;
+    const repealed = ended.charCodeAt(0) === 82; // 'R'
+    const endedOn = day(repealed ? ended.slice(1) : ended, 2);
+    const e = day(keys[at + 4]!, 3);
+    const startsOn = day(keys[at + 6]!, 4);
+    if (effective === undefined || expires === undefined || endedOn === undefined || e === undefined || startsOn === undefined) return null;
+    c[3][k] = effective;
+    c[4][k] = expires;
+    c[5][k] = repealed ? 'repealed' : 'active';
+    c[6][k] = endedOn;
+    c[7][k] = e;
+    c[12][k] = startsOn;
+    const kind = keys[at + 5]!;
+    if (kind === '') {
+      c[8][k] = 0;
+      c[11][k] = null;
+    } else {
+      const colon = kind.indexOf(':');
+      c[11][k] = kind.slice(0, colon);
+      c[8][k] = Number(kind.slice(colon + 1));
+    }
+  }
+  for (let k = 0, at = 0; k < n; k++, at += TEXT_FIELDS) {
+    const number = f[at]!;
+    c[1][k] = number === '' ? null : number.slice(1);
+    c[2][k] = f[at + 1];
+    const a = f[at + 2]!;
+    c[9][k] = a === '' ? null : a.slice(1);
+    // A document's row has no kind, and no path.
+    c[10][k] = c[11][k] === null ? null : f[at + 3];
+    const am = f[at + 4]!;
+    if (am === '') c[13][k] = null;
+    else {
+      const colon = am.indexOf(':');
+      const count = Number(am.slice(0, colon));
+      const elements = count === 0 ? [] : am.slice(colon + 1).split(AS);
+      if (elements.length !== count) return null;
+      c[13][k] = elements;
+    }
+    const text = f[at + 5]!;
+    if (text === '') {
+      c[14][k] = null;
+      c[15][k] = null;
+    } else {
+      const tilde = text.indexOf('~');
+      c[15][k] = tilde === 0 ? null : text.slice(0, tilde);
+      c[14][k] = text.slice(tilde + 1);
     }
   }
   return c as unknown as Columns;
 }
+
+/** The conditions of {@link itemRows} and {@link lineRows}: the same rows, read two ways. */
+function conditions(q: ExpiringQuery, after: Position | null, range: Range = { from: q.on, to: q.until }) {
+  const { on, until } = q;
+  const { from, to } = range;
+  const past = (z: RawBuilder<unknown>, r: 0 | 1, d: RawBuilder<unknown>, e: RawBuilder<unknown>, o: RawBuilder<unknown>) =>
+    after === null
+      ? sql`true`
+      : sql`(${z}, ${sql.lit(r)}, ${d}, ${e}, ${o}) > (${after.z}::date, ${sql.lit(after.r)}, ${after.d}::bigint, ${after.e}::date, ${after.o}::integer)`;
+  const notRepealed = sql`coalesce(d.ended_on > ${on}, d.status <> 'repealed')`;
+  const docEnd = sql`least(d.expires, d.ended_on - 1)`;
+  return {
+    limit: q.limit ?? null,
+    docEnd,
+    /** Documents whose own end is in the range (documents_ends_on_idx, migration 0014). */
+    documents: sql`${docEnd} between ${from} and ${to} and d.kind = 'policy' and ${notRepealed}
+            and ${past(docEnd, 0, sql`d.id`, docEnd, sql`0`)}`,
+    /** Measures ending on their own end in the range, `d` their document. */
+    ownEnd: sql`m.ends_on between ${from} and ${to} and m.superseded_on > ${on}
+            and ${notRepealed} and coalesce(${docEnd} >= m.ends_on, true)
+            and ${past(sql`m.ends_on`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}`,
+    /** The same from the measure's stored document values (migration 0020). */
+    ownEndStored: sql`m.ends_on between ${from} and ${to} and m.superseded_on > ${on}
+            and m.repeal_from > ${on} and coalesce(m.doc_end >= m.ends_on, true)
+            and ${past(sql`m.ends_on`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}`,
+    /** Measures cut short by their document `d` ending in the range, before them and the window's end. */
+    cutShort: sql`${docEnd} between ${from} and ${to} and ${docEnd} < ${until} and ${notRepealed}
+            and m.ends_on > ${docEnd} and m.ends_on <= ${until} and m.superseded_on > ${on}
+            and ${past(docEnd, 1, sql`d.id`, sql`m.ends_on`, sql`m.ord`)}`,
+  };
+}
+
+/** A document's sentence for its end: the repeal when the repeal ends it first, else its latest version's validity sentence. */
+const documentBasis = sql`case when d.ended_on is not null and (d.expires is null or d.ended_on - 1 < d.expires)
+                     then '自' || to_char(d.ended_on, 'YYYY-MM-DD') || '起由'
+                          || coalesce(nullif(coalesce('《' || nullif(rp.title, '') || '》', '') || coalesce('（' || nullif(rp.doc_number, '') || '）', ''), ''), '另一文件')
+                          || '废止'
+                     else (select v.validity_basis from versions v where v.document_id = d.id order by v.seq desc limit 1) end`;
+
+/** A measure's document, looked up by id (offset 0 keeps the lateral a lookup: the planner would rather hash every document, measured slower). */
+const documentOf = sql`cross join lateral (select d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, d.signed_on
+                                 from documents d where d.id = m.document_id offset 0) d`;
 
 /**
  * The rows of the list: four parts, each in the list's order and cut at the limit, one after the
@@ -349,84 +448,94 @@ function decodeText(answer: TextAnswer): Columns | null {
  * bench/expiring (1,372 rows), where the merge in Node costs ~0.1 ms. The parts:
  *
  * - documents whose own end, `least(expires, ended_on - 1)`, is in the window
- *   (documents_ends_on_idx, migration 0014);
+ *   (documents_ends_on_idx, migration 0014), with the sentence that end comes from: the repeal
+ *   when the repeal ends it first, else the validity sentence of its latest version;
  * - measures that end on their own end date (their document ends later or has no end), in two
- *   ranges read in order, so a first page stops early: those whose sentence, path and amounts fit
- *   in measures_expiring_covering_idx (0017), an index-only range, and the others
- *   (measures_expiring_rest_idx, the heap read); each row's document fetched by primary key
- *   (offset 0 keeps the lateral a lookup: the planner would rather hash every document, measured
- *   slower);
+ *   ranges read in order, so a first page stops early: those with a stored line
+ *   (measures_expiring_line_idx, 0020: an index-only range, the document's values stored with
+ *   the measure), and the others (measures_expiring_unstored_idx, the heap read, each row's
+ *   document looked up);
  * - measures cut short by their document ending inside the window before them: from those
  *   documents (documents_ends_on_idx) to their dated measures (measures_document_ends_idx, 0014).
  *
+ * `range` narrows the ends read to part of the window; what is listed stays the window's.
  * "Repeal in effect" is pipeline/status.ts's: repealed (or with a repeal date) and the date unknown
  * or on or before `on`.
+ *
+ * This one gives the lines of the text answer; {@link itemRows} the same rows as columns.
  */
-function itemRows(q: ExpiringQuery, after: Position | null): RawBuilder<unknown> {
-  const { on, until } = q;
-  const limit = q.limit ?? null;
-  const notRepealed = sql`coalesce(d.ended_on > ${on}, d.status <> 'repealed')`;
-  const docEnd = sql`least(d.expires, d.ended_on - 1)`;
-  const past = (z: RawBuilder<unknown>, r: 0 | 1, d: RawBuilder<unknown>, e: RawBuilder<unknown>, o: RawBuilder<unknown>) =>
-    after === null
-      ? sql`true`
-      : sql`(${z}, ${sql.lit(r)}, ${d}, ${e}, ${o}) > (${after.z}::date, ${sql.lit(after.r)}, ${after.d}::bigint, ${after.e}::date, ${after.o}::integer)`;
-  const measureColumns = sql`m.basis, null, null, m.path, m.kind, m.starts_on, m.amounts,
-         case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end`;
-  // The covering index holds no text: a measure without a stored sentence is in the other one.
-  const coveredColumns = sql`m.basis, null, null, m.path, m.kind, m.starts_on, m.amounts, null, null::date`;
-  const ownEnd = (covered: boolean) => sql`
-        (select 1, m.document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
-                m.ends_on, m.ends_on, m.ord, ${covered ? coveredColumns : measureColumns}
-           from measures m
-           cross join lateral (select d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, d.signed_on
-                                 from documents d where d.id = m.document_id offset 0) d
-          where m.ends_on between ${on} and ${until} and m.superseded_on > ${on}
-            and ${covered ? sql`` : sql`not `}pt_expiring_covered(m.basis, m.path, m.amounts)
-            and ${notRepealed} and coalesce(${docEnd} >= m.ends_on, true)
-            and ${past(sql`m.ends_on`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}
-          order by m.ends_on, m.document_id, m.ord
-          limit ${limit})`;
+function lineRows(q: ExpiringQuery, after: Position | null, range?: Range): RawBuilder<unknown> {
+  const w = conditions(q, after, range);
+  const measureLine = sql`pt_expiring_keys(m.document_id, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.kind, m.ord, m.starts_on),
+                pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts,
+                                  case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end)`;
   return sql`
-        (select 0 as r, d.id as document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
-                ${docEnd} as z, ${docEnd} as e, 0 as o,
-                (select v.validity_basis from versions v where v.document_id = d.id order by v.seq desc limit 1) as a,
-                rp.title as b, rp.doc_number as c,
+        (select pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, null, null, null, null) as keys,
+                pt_expiring_texts(d.doc_number, d.title, ${documentBasis}, null, null, null, null) as line
+           from documents d
+           left join documents rp on rp.id = d.repealed_by
+          where ${w.documents}
+          order by ${w.docEnd}, d.id
+          limit ${w.limit})
+        union all
+        (select m.expiring_keys, m.expiring_line
+           from measures m
+          where ${w.ownEndStored} and pt_expiring_stored(m.expiring_keys, m.expiring_line)
+          order by m.ends_on, m.document_id, m.ord
+          limit ${w.limit})
+        union all
+        (select ${measureLine}
+           from measures m
+           ${documentOf}
+          where ${w.ownEnd} and not pt_expiring_stored(m.expiring_keys, m.expiring_line)
+          order by m.ends_on, m.document_id, m.ord
+          limit ${w.limit})
+        union all
+        (select ${measureLine}
+           from documents d
+           join measures m on m.document_id = d.id
+          where ${w.cutShort}
+          order by ${w.docEnd}, d.id, m.ends_on, m.ord
+          limit ${w.limit})`;
+}
+
+/** The rows of {@link lineRows} as columns (COLUMNS), for the JSON answer: each measure's document looked up. */
+function itemRows(q: ExpiringQuery, after: Position | null, range?: Range): RawBuilder<unknown> {
+  const w = conditions(q, after, range);
+  const measureColumns = sql`m.basis, m.path, m.kind, m.starts_on, m.amounts,
+         case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end`;
+  return sql`
+        (select d.id as document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
+                null::date as e, 0 as o, ${documentBasis} as a,
                 null::text as path, null::text as kind, null::date as starts_on, null::text[] as amounts, null::text as text, null::date as signed_on
            from documents d
            left join documents rp on rp.id = d.repealed_by
-          where ${docEnd} between ${on} and ${until} and d.kind = 'policy' and ${notRepealed}
-            and ${past(docEnd, 0, sql`d.id`, docEnd, sql`0`)}
-          order by ${docEnd}, d.id
-          limit ${limit})
+          where ${w.documents}
+          order by ${w.docEnd}, d.id
+          limit ${w.limit})
         union all
-        ${ownEnd(true)}
+        (select m.document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.ord, ${measureColumns}
+           from measures m
+           ${documentOf}
+          where ${w.ownEnd}
+          order by m.ends_on, m.document_id, m.ord
+          limit ${w.limit})
         union all
-        ${ownEnd(false)}
-        union all
-        (select 1, d.id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
-                ${docEnd}, m.ends_on, m.ord, ${measureColumns}
+        (select d.id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.ord, ${measureColumns}
            from documents d
            join measures m on m.document_id = d.id
-          where ${docEnd} between ${on} and ${addDays(until, -1)} and ${notRepealed}
-            and m.ends_on > ${docEnd} and m.ends_on <= ${until} and m.superseded_on > ${on}
-            and ${past(docEnd, 1, sql`d.id`, sql`m.ends_on`, sql`m.ord`)}
-          order by ${docEnd}, d.id, m.ends_on, m.ord
-          limit ${limit})`;
+          where ${w.cutShort}
+          order by ${w.docEnd}, d.id, m.ends_on, m.ord
+          limit ${w.limit})`;
 }
 
-function itemOf(c: Columns, k: number, on: IsoDate): ExpiringItem | null {
-  const document = { id: Number(c[1][k]), docNumber: c[2][k]!, title: c[3][k]! };
-  const effective = c[4][k]!;
-  const expires = c[5][k]!;
-  if (c[0][k] === 0) {
+function itemOf(rows: Rows, k: number, on: IsoDate): ExpiringItem | null {
+  const c = rows.c;
+  const document = { id: Number(c[0][k]), docNumber: c[1][k]!, title: c[2][k]! };
+  const effective = c[3][k]!;
+  if (rows.r[k] === 0) {
     const report = documentStatus(datesOf(c, k), on);
     if (report.endsOn === null || report.daysLeft === null || GONE.has(report.status)) return null;
-    const endedOn = c[7][k]!;
-    const byRepeal = endedOn !== null && (expires === null || addDays(endedOn, -1) < expires);
-    const title = c[12][k];
-    const number = c[13][k];
-    const repealer = `${title ? `《${title}》` : ''}${number ? `（${number}）` : ''}`;
     return {
       kind: 'document',
       document,
@@ -435,26 +544,26 @@ function itemOf(c: Columns, k: number, on: IsoDate): ExpiringItem | null {
       endsOn: report.endsOn,
       daysLeft: report.daysLeft,
       status: report.status,
-      basis: byRepeal ? `自${endedOn}起由${repealer || '另一文件'}废止` : c[11][k]!,
+      basis: c[9][k]!,
     };
   }
-  const ownEnd = c[9][k]!;
-  const startsOn = c[16][k]!;
+  const ownEnd = c[7][k]!;
+  const startsOn = c[12][k]!;
   const report = measureStatus({ startsOn, endsOn: ownEnd }, datesOf(c, k), on);
   if (report.endsOn === null || report.daysLeft === null || GONE.has(report.status)) return null;
-  const text = c[18][k]!;
+  const text = c[14][k]!;
   return {
     kind: 'measure',
     document,
-    path: c[14][k]!,
+    path: c[10][k]!,
     startsOn,
     endsOn: report.endsOn,
     daysLeft: report.daysLeft,
     status: report.status,
     // `text` comes only when no sentence was stored (recorded before measures.basis): found in it.
-    basis: text === null ? c[11][k]! : measureBasis(text, ownEnd, { effective, expires, signedOn: c[19][k]! }),
-    measureKind: c[15][k]!,
-    amounts: c[17][k] ?? [],
+    basis: text === null ? c[9][k]! : measureBasis(text, ownEnd, { effective, expires: c[4][k]!, signedOn: c[15][k]! }),
+    measureKind: c[11][k]!,
+    amounts: c[13][k] ?? [],
   };
 }
 
@@ -526,14 +635,15 @@ export async function findExpiring(db: Kysely<Database>, q: ExpiringQuery): Prom
     if (json === null) return { on: q.on, until: q.until, items: [], next: null };
     cols = JSON.parse(json) as Columns;
   }
-  const merged = order(cols);
+  const rows = derive(cols);
+  const merged = order(rows);
   // Each part was cut at the limit; the merged list is cut again.
   const idx = q.limit !== undefined && merged.length > q.limit ? merged.slice(0, q.limit) : merged;
   const items: ExpiringItem[] = [];
   for (const k of idx) {
-    const item = itemOf(cols, k, q.on);
+    const item = itemOf(rows, k, q.on);
     if (item !== null) items.push(item);
   }
-  const next = q.limit !== undefined && idx.length === q.limit ? encodeCursor(positionOf(cols, idx[idx.length - 1]!)) : null;
+  const next = q.limit !== undefined && idx.length === q.limit ? encodeCursor(positionOf(rows, idx[idx.length - 1]!)) : null;
   return { on: q.on, until: q.until, items, next };
 }

@@ -217,6 +217,13 @@ export interface MeasuresTable {
   superseded_on: ColumnType<DateString, DateString | undefined, DateString>;
   /** The sentence the measure's end date comes from, when the pipeline gave one (0013). */
   basis: string | null;
+  /**
+   * For a dated measure with a basis: its line of the `expiring` answer, its document's last day
+   * and the first day the document's repeal is in effect (0020). Written by triggers only.
+   */
+  expiring_line: ColumnType<string | null, never, never>;
+  doc_end: ColumnType<DateString | null, never, never>;
+  repeal_from: ColumnType<DateString | null, never, never>;
 }
 export type MeasureRow = Selectable<MeasuresTable>;
 export type NewMeasure = Insertable<MeasuresTable>;
