@@ -17,7 +17,8 @@
  * the Node CPU and the Postgres backend CPU per query (from /proc, when the server is local),
  * and the executor time Postgres reports (EXPLAIN ANALYZE, timing off) for the same statement
  * (the text answer, expiringTextStatement; `--plan` prints its plan once).
- * The CPU figures hardly move with the machine's load; the wall times do. The implementation
+ * The CPU figures hardly move with the machine's load; the wall times do: a fixed CPU-only task,
+ * timed as often, shows the machine's own median and p95 beside them. The implementation
  * before this one (two queries, provision texts shipped, basis sentences found in JS) is timed
  * the same way on the same data and checked to return the same items.
  *
@@ -181,6 +182,23 @@ async function timeRuns(label: string, fn: (q: ExpiringQuery) => Promise<unknown
   }
 }
 
+/**
+ * The machine's own spread: a fixed CPU-only task (no I/O, no allocation to speak of, about as
+ * long as the whole-window query) timed as many times as the queries. On a shared VM its p95 can be
+ * twice its median; read the queries' p95 against it.
+ */
+function machineSpread(): number {
+  const wall: number[] = [];
+  let sink = 0;
+  for (let r = 0; r < RUNS; r++) {
+    const t = performance.now();
+    for (let i = 0; i < 2_000_000; i++) sink += Math.sqrt(i) * (i & 7);
+    wall.push(performance.now() - t);
+  }
+  console.log(`${'machine: a fixed CPU-only task'.padEnd(34)} median ${ms(pct(wall, 0.5))} ms  p95 ${ms(pct(wall, 0.95))} ms   (p95/median ${(pct(wall, 0.95) / pct(wall, 0.5)).toFixed(2)})`);
+  return sink;
+}
+
 /** Executor time Postgres reports for the statement findExpiring sends (no parse, plan or transfer). */
 async function executorTimes(label: string, limit?: number): Promise<void> {
   const times: number[] = [];
@@ -291,6 +309,7 @@ try {
   }
 
   console.log(`\nexpiring --within 90d, ${RUNS} runs, each on a different day (wall; CPU per query)`);
+  machineSpread();
   await timeRuns('findExpiring, whole window', (q) => findExpiring(one, q));
   await timeRuns('findExpiring, first page of 50', (q) => findExpiring(one, q), 50);
   await timeRuns('previous, whole window', (q) => previousFindExpiring(one, q));

@@ -28,7 +28,6 @@
  * one-character codes for status and kind, and a decoder walking the text with indexOf instead
  * of split (within the noise).
  */
-import { transcode } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { addDays } from '../pipeline/dates.ts';
@@ -282,25 +281,26 @@ interface TextAnswer {
  * migration 0020: document id, effective, expires, ended_on, e, kind and ord, starts_on) and
  * its texts (`pt_expiring_texts`: doc number, title, a, path, amounts, text), in the rows'
  * order, fields and rows alike separated by U+001F. The keys are plain ASCII, which Node decodes
- * to a one-byte string several times faster than text holding Chinese; the texts come as base64
- * of their UTF-8, for the same reason ({@link fromBase64}). A nullable text is '' for
- * null and '=' + the value otherwise; a date 'YYYY-MM-DD' or '' for null; `ended_on` carries the
- * stored status ('R' before the date for 'repealed'); kind and ord go as `kind:ord`, '' on a
- * document's row; amounts are their count, ':', and the elements separated by U+001C; `text`
- * carries the signing date (`signed_on~text`, '' when no text is sent). A value holding a
- * separator changes the count of the fields (or of a row's amounts), which {@link decodeText}
- * notices: findExpiring then asks for the JSON answer instead. The rows: {@link lineRows}.
+ * to a one-byte string several times faster than text holding Chinese. A nullable text is ''
+ * for null and '=' + the value otherwise; a date 'YYYY-MM-DD' or '' for null; `ended_on`
+ * carries the stored status ('R' before the date for 'repealed'); kind and ord go as
+ * `kind:ord`, '' on a document's row; amounts are their count, ':', and the elements separated
+ * by U+001C; `text` carries the signing date (`signed_on~text`, '' when no text is sent). A value
+ * holding a separator changes the count of the fields (or of a row's amounts), which
+ * {@link decodeText} notices: findExpiring then asks for the JSON answer instead. The rows:
+ * {@link lineRows}.
  *
  * Measured with bench/expiring (1,000,000 measures, the 90-day window of 1,372 items): the
  * measures' part reads its lines ready-made from measures_expiring_line_idx (0020), with no
  * lookup of their documents and two aggregates; before, one aggregate per column (20 columns,
  * the values formatted per query) and a document lookup per measure. JSON (json_agg per column)
- * cost three times as much as the text, and Node splits a text in a fraction of JSON.parse's time.
+ * cost three times as much as the text, and Node splits a text in a fraction of JSON.parse's
+ * time. Tried and not kept: the texts as base64 of their UTF-8, transcoded by ICU (Node's UTF-8
+ * decoding of Chinese is slow): Node −0.7–1 ms, Postgres +1.6 ms.
  */
 export function expiringTextStatement(q: ExpiringQuery, after: Position | null = null, range?: Range): RawBuilder<TextAnswer> {
   return sql<TextAnswer>`
-    select count(*)::integer as n, string_agg(i.keys, chr(31)) as keys,
-           encode(convert_to(string_agg(i.line, chr(31)), 'UTF8'), 'base64') as lines
+    select count(*)::integer as n, string_agg(i.keys, chr(31)) as keys, string_agg(i.line, chr(31)) as lines
       from (${lineRows(q, after, range)}) i`;
 }
 
@@ -310,26 +310,11 @@ const TEXT_FIELDS = 6;
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/**
- * The texts of the answer, sent as base64 of their UTF-8 (see {@link expiringTextStatement}):
- * Node 20 turns UTF-8 holding Chinese into a string at ~80–100 MB/s on this machine (3.3 ms for
- * the 254 kB of the 90-day window on bench/expiring), where base64 (ASCII, its fast path),
- * ICU's transcoding to UTF-16 and a UTF-16 read take 1.5 ms together. Without ICU, UTF-8 as usual.
- */
-function fromBase64(b64: string): string {
-  const bytes = Buffer.from(b64, 'base64');
-  try {
-    return transcode(bytes, 'utf8', 'utf16le').toString('utf16le');
-  } catch {
-    return bytes.toString('utf8');
-  }
-}
-
 /** Columns from the text answer, or null when a value held a separator (see {@link expiringTextStatement}). */
 function decodeText(answer: TextAnswer): Columns | null {
   const n = answer.n;
   const keys = (answer.keys ?? '').split(FS);
-  const f = fromBase64(answer.lines ?? '').split(FS);
+  const f = (answer.lines ?? '').split(FS);
   if (keys.length !== n * KEY_FIELDS || f.length !== n * TEXT_FIELDS) return null;
   const c = COLUMNS.map(() => new Array<unknown>(n)) as unknown as { [K in keyof Columns]: unknown[] };
   /** Dates as pt_expiring_keys writes them ('YYYY-MM-DD'); checked once per column and answer. */
