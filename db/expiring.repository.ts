@@ -248,21 +248,15 @@ function order(rows: Rows): number[] {
   return runs[0] ?? [];
 }
 
-/** The part of the window one statement reads: items ending from `from` to `to` (both inclusive). */
-interface Range {
-  readonly from: IsoDate;
-  readonly to: IsoDate;
-}
-
 /**
  * The list's rows as one JSON text, one array per column (see COLUMNS): what findExpiring asks
  * for when the text answer ({@link expiringTextStatement}, the one it sends first) cannot carry a
  * value. The rows: {@link itemRows}.
  */
-export function expiringStatement(q: ExpiringQuery, after: Position | null = null, range?: Range): RawBuilder<{ items: string | null }> {
+export function expiringStatement(q: ExpiringQuery, after: Position | null = null): RawBuilder<{ items: string | null }> {
   return sql<{ items: string | null }>`
     select case when count(*) > 0 then json_build_array(${sql.raw(COLUMNS.map((col) => `json_agg(i.${col})`).join(', '))})::text end as items
-      from (${itemRows(q, after, range)}) i`;
+      from (${itemRows(q, after)}) i`;
 }
 
 /** Field and array-element separators of the text answer (see {@link expiringTextStatement}). */
@@ -298,10 +292,10 @@ interface TextAnswer {
  * time. Tried and not kept: the texts as base64 of their UTF-8, transcoded by ICU (Node's UTF-8
  * decoding of Chinese is slow): Node −0.7–1 ms, Postgres +1.6 ms.
  */
-export function expiringTextStatement(q: ExpiringQuery, after: Position | null = null, range?: Range): RawBuilder<TextAnswer> {
+export function expiringTextStatement(q: ExpiringQuery, after: Position | null = null): RawBuilder<TextAnswer> {
   return sql<TextAnswer>`
     select count(*)::integer as n, string_agg(i.keys, chr(31)) as keys, string_agg(i.line, chr(31)) as lines
-      from (${lineRows(q, after, range)}) i`;
+      from (${lineRows(q, after)}) i`;
 }
 
 /** Fields per row of the text answer's keys and texts (see migration 0020). */
@@ -384,9 +378,8 @@ function decodeText(answer: TextAnswer): Columns | null {
 }
 
 /** The conditions of {@link itemRows} and {@link lineRows}: the same rows, read two ways. */
-function conditions(q: ExpiringQuery, after: Position | null, range: Range = { from: q.on, to: q.until }) {
+function conditions(q: ExpiringQuery, after: Position | null) {
   const { on, until } = q;
-  const { from, to } = range;
   const past = (z: RawBuilder<unknown>, r: 0 | 1, d: RawBuilder<unknown>, e: RawBuilder<unknown>, o: RawBuilder<unknown>) =>
     after === null
       ? sql`true`
@@ -396,21 +389,25 @@ function conditions(q: ExpiringQuery, after: Position | null, range: Range = { f
   return {
     limit: q.limit ?? null,
     docEnd,
-    /** Documents whose own end is in the range (documents_ends_on_idx, migration 0014). */
-    documents: sql`${docEnd} between ${from} and ${to} and d.kind = 'policy' and ${notRepealed}
+    /** Documents whose own end is in the window (documents_ends_on_idx, migration 0014). */
+    documents: sql`${docEnd} between ${on} and ${until} and d.kind = 'policy' and ${notRepealed}
             and ${past(docEnd, 0, sql`d.id`, docEnd, sql`0`)}`,
-    /** Measures ending on their own end in the range, `d` their document. */
-    ownEnd: sql`m.ends_on between ${from} and ${to} and m.superseded_on > ${on}
+    /** Measures ending on their own end in the window, `d` their document. */
+    ownEnd: sql`m.ends_on between ${on} and ${until} and m.superseded_on > ${on}
             and ${notRepealed} and coalesce(${docEnd} >= m.ends_on, true)
             and ${past(sql`m.ends_on`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}`,
     /** The same from the measure's stored document values (migration 0020). */
-    ownEndStored: sql`m.ends_on between ${from} and ${to} and m.superseded_on > ${on}
+    ownEndStored: sql`m.ends_on between ${on} and ${until} and m.superseded_on > ${on}
             and m.repeal_from > ${on} and coalesce(m.doc_end >= m.ends_on, true)
             and ${past(sql`m.ends_on`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}`,
-    /** Measures cut short by their document `d` ending in the range, before them and the window's end. */
-    cutShort: sql`${docEnd} between ${from} and ${to} and ${docEnd} < ${until} and ${notRepealed}
+    /** Measures cut short by their document `d` ending in the window before them. */
+    cutShort: sql`${docEnd} between ${on} and ${until} and ${docEnd} < ${until} and ${notRepealed}
             and m.ends_on > ${docEnd} and m.ends_on <= ${until} and m.superseded_on > ${on}
             and ${past(docEnd, 1, sql`d.id`, sql`m.ends_on`, sql`m.ord`)}`,
+    /** The same from the measure's stored document values (migration 0020). */
+    cutShortStored: sql`m.doc_end between ${on} and ${until} and m.doc_end < ${until} and m.repeal_from > ${on}
+            and m.ends_on > m.doc_end and m.ends_on <= ${until} and m.superseded_on > ${on}
+            and ${past(sql`m.doc_end`, 1, sql`m.document_id`, sql`m.ends_on`, sql`m.ord`)}`,
   };
 }
 
@@ -440,17 +437,16 @@ const documentOf = sql`cross join lateral (select d.doc_number, d.title, d.effec
  *   (measures_expiring_line_idx, 0020: an index-only range, the document's values stored with
  *   the measure), and the others (measures_expiring_unstored_idx, the heap read, each row's
  *   document looked up);
- * - measures cut short by their document ending inside the window before them: from those
- *   documents (documents_ends_on_idx) to their dated measures (measures_document_ends_idx, 0014).
+ * - measures cut short by their document ending inside the window before them, by that end
+ *   (measures_expiring_cut_short_idx, 0020; few, each with its document looked up).
  *
- * `range` narrows the ends read to part of the window; what is listed stays the window's.
  * "Repeal in effect" is pipeline/status.ts's: repealed (or with a repeal date) and the date unknown
  * or on or before `on`.
  *
  * This one gives the lines of the text answer; {@link itemRows} the same rows as columns.
  */
-function lineRows(q: ExpiringQuery, after: Position | null, range?: Range): RawBuilder<unknown> {
-  const w = conditions(q, after, range);
+function lineRows(q: ExpiringQuery, after: Position | null): RawBuilder<unknown> {
+  const w = conditions(q, after);
   const measureLine = sql`pt_expiring_keys(m.document_id, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.kind, m.ord, m.starts_on),
                 pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts,
                                   case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end)`;
@@ -477,16 +473,16 @@ function lineRows(q: ExpiringQuery, after: Position | null, range?: Range): RawB
           limit ${w.limit})
         union all
         (select ${measureLine}
-           from documents d
-           join measures m on m.document_id = d.id
-          where ${w.cutShort}
-          order by ${w.docEnd}, d.id, m.ends_on, m.ord
+           from measures m
+           ${documentOf}
+          where ${w.cutShortStored}
+          order by m.doc_end, m.document_id, m.ends_on, m.ord
           limit ${w.limit})`;
 }
 
 /** The rows of {@link lineRows} as columns (COLUMNS), for the JSON answer: each measure's document looked up. */
-function itemRows(q: ExpiringQuery, after: Position | null, range?: Range): RawBuilder<unknown> {
-  const w = conditions(q, after, range);
+function itemRows(q: ExpiringQuery, after: Position | null): RawBuilder<unknown> {
+  const w = conditions(q, after);
   const measureColumns = sql`m.basis, m.path, m.kind, m.starts_on, m.amounts,
          case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end`;
   return sql`

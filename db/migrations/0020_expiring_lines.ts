@@ -12,11 +12,13 @@
  * list shows of it and of its document: `expiring_keys` (id, dates, kind and ord: ASCII, which
  * Node decodes several times faster than text with Chinese in it, `pt_expiring_keys`) and
  * `expiring_line` (number, title, sentence, path, amounts: `pt_expiring_texts`), and the two
- * document values the query filters on: `doc_end`, the document's last day
- * (`least(expires, ended_on - 1)`), and `repeal_from`, the first day its repeal is in effect
- * ('infinity' when not repealed, '-infinity' when repealed on an unknown day).
- * `measures_expiring_line_idx` holds them (INCLUDE), so that part is one index-only range and
- * two aggregates, with no lookup. Lines longer than a btree entry allows (`pt_expiring_stored`,
+ * document values the query filters on (every dated measure has these): `doc_end`, the
+ * document's last day (`least(expires, ended_on - 1)`), and `repeal_from`, the first day its
+ * repeal is in effect ('infinity' when not repealed, '-infinity' when repealed on an unknown
+ * day). `measures_expiring_line_idx` holds them (INCLUDE), so that part is one index-only range
+ * and two aggregates, with no lookup; `measures_expiring_cut_short_idx` lists the measures whose
+ * document ends before them, by that end (the part that went from every document ending in the
+ * window to its measures). Lines longer than a btree entry allows (`pt_expiring_stored`,
  * 2,000 bytes) and measures recorded before `basis` (0013) have no stored line; they are in
  * `measures_expiring_unstored_idx` and are read as before.
  *
@@ -63,17 +65,20 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create or replace function pt_measures_expiring_line() returns trigger language plpgsql as $$
     begin
-      if new.ends_on is null or new.basis is null then
+      if new.ends_on is null then
         new.expiring_keys := null;
         new.expiring_line := null;
         new.doc_end := null;
         new.repeal_from := null;
         return new;
       end if;
+      -- A measure without a stored sentence (recorded before 0013) gets no line, only the dates.
       select least(d.expires, d.ended_on - 1),
              coalesce(d.ended_on, case when d.status = 'repealed' then '-infinity'::date else 'infinity'::date end),
-             pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, new.ends_on, new.kind, new.ord, new.starts_on),
-             pt_expiring_texts(d.doc_number, d.title, new.basis, new.path, new.amounts, null, null)
+             case when new.basis is not null
+                  then pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, new.ends_on, new.kind, new.ord, new.starts_on) end,
+             case when new.basis is not null
+                  then pt_expiring_texts(d.doc_number, d.title, new.basis, new.path, new.amounts, null, null) end
         into new.doc_end, new.repeal_from, new.expiring_keys, new.expiring_line
         from documents d where d.id = new.document_id;
       return new;
@@ -92,9 +97,11 @@ export async function up(db: Kysely<any>): Promise<void> {
       update measures m
          set doc_end = least(new.expires, new.ended_on - 1),
              repeal_from = coalesce(new.ended_on, case when new.status = 'repealed' then '-infinity'::date else 'infinity'::date end),
-             expiring_keys = pt_expiring_keys(new.id, new.effective, new.expires, new.status, new.ended_on, m.ends_on, m.kind, m.ord, m.starts_on),
-             expiring_line = pt_expiring_texts(new.doc_number, new.title, m.basis, m.path, m.amounts, null, null)
-       where m.document_id = new.id and m.ends_on is not null and m.basis is not null;
+             expiring_keys = case when m.basis is not null
+                                  then pt_expiring_keys(new.id, new.effective, new.expires, new.status, new.ended_on, m.ends_on, m.kind, m.ord, m.starts_on) end,
+             expiring_line = case when m.basis is not null
+                                  then pt_expiring_texts(new.doc_number, new.title, m.basis, m.path, m.amounts, null, null) end
+       where m.document_id = new.id and m.ends_on is not null;
       return null;
     end $$`.execute(db);
   await sql`
@@ -110,10 +117,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     update measures m
        set doc_end = least(d.expires, d.ended_on - 1),
            repeal_from = coalesce(d.ended_on, case when d.status = 'repealed' then '-infinity'::date else 'infinity'::date end),
-           expiring_keys = pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.kind, m.ord, m.starts_on),
-           expiring_line = pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts, null, null)
+           expiring_keys = case when m.basis is not null
+                                then pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.kind, m.ord, m.starts_on) end,
+           expiring_line = case when m.basis is not null
+                                then pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts, null, null) end
       from documents d
-     where d.id = m.document_id and m.ends_on is not null and m.basis is not null`.execute(db);
+     where d.id = m.document_id and m.ends_on is not null`.execute(db);
 
   await sql`
     create index measures_expiring_line_idx on measures (ends_on, document_id, ord, superseded_on, repeal_from, doc_end)
@@ -122,11 +131,16 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create index measures_expiring_unstored_idx on measures (ends_on, document_id, ord, superseded_on)
       where ends_on is not null and not pt_expiring_stored(expiring_keys, expiring_line)`.execute(db);
+  // Measures cut short by their document ending before them, by the document's end.
+  await sql`
+    create index measures_expiring_cut_short_idx on measures (doc_end, document_id, ends_on, ord)
+      where ends_on > doc_end`.execute(db);
   await sql`drop index if exists measures_expiring_covering_idx`.execute(db);
   await sql`drop index if exists measures_expiring_rest_idx`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists measures_expiring_cut_short_idx`.execute(db);
   await sql`drop index if exists measures_expiring_unstored_idx`.execute(db);
   await sql`drop index if exists measures_expiring_line_idx`.execute(db);
   await sql`drop trigger if exists documents_expiring_lines on documents`.execute(db);
