@@ -9,17 +9,20 @@
  * document's. Statuses come from pipeline/status.ts.
  *
  * One statement (issue 5, Speed; measured with bench/expiring, 1,000,000 measures, the 90-day
- * window of 1,372 items): the window is read and filtered in SQL, its measures index-only
- * (migration 0017), each measure's document found through a hash index (0018), in four parts
- * each already in the list's order, which Node merges (an outer sort in Postgres copied every
- * wide row). The statement is prepared once per connection (EXECUTE skips parsing and planning)
- * and its answer is one delimited text per column (one decode and one split per column instead
- * of a field decode per column and row, which cost more than the query itself; cheaper than
- * json_agg and JSON.parse, which remain the fallback). Backend CPU per whole window, from
- * 12.1 ms before these changes (quiet machine): prepared −2.5–3 ms, merged in Node −1.3–2
- * ms, hash lookups −1 ms, one text per column −1.2 ms. Measures carry the sentence their end
- * date comes from (`measures.basis`, stored at record time, migration 0013); only rows recorded
- * before it (basis null) bring their text, and the sentence is found in JS.
+ * window of 1,372 items): the window is read and filtered in SQL in four parts each already in
+ * the list's order, which Node merges (an outer sort in Postgres copied every wide row). Each
+ * dated measure carries its line of the answer and its document's end and repeal day, kept by
+ * triggers (migration 0020): the measures ending on their own end are one index-only range with
+ * no lookup of their documents, the ones cut short by their document come from their own index.
+ * The statement is prepared once per connection (EXECUTE skips parsing and planning) and its
+ * answer is two delimited texts, the rows' ASCII keys and their Chinese texts (one decode and
+ * one split each; JSON per column remains the fallback). Backend CPU per whole window, from
+ * 12.1 ms before any of this (an earlier, quieter machine): prepared −2.5–3 ms, merged in Node
+ * −1.3–2 ms, hash lookups of documents (0018) −1 ms, one text per column −1.2 ms; then on
+ * today's slower machine the stored lines and the cut-short index took it from 16.7 to 4.8–6.2
+ * ms (Node's CPU moved less, from 13.5–14.4 to 8.6–14.6 ms over runs). Measures carry the sentence their end date comes
+ * from (`measures.basis`, stored at record time, migration 0013); only rows recorded before it
+ * (basis null) bring their text, and the sentence is found in JS.
  *
  * Tried and not kept (same bench, CPU per query): a row per item instead of one aggregate (the
  * backend −0.8 ms, Node +2.3 ms: pg's per-row work); the answer in two rows per part so that
