@@ -389,12 +389,29 @@ function conditions(q: ExpiringQuery, after: Position | null) {
       : sql`(${z}, ${sql.lit(r)}, ${d}, ${e}, ${o}) > (${after.z}::date, ${sql.lit(after.r)}, ${after.d}::bigint, ${after.e}::date, ${after.o}::integer)`;
   const notRepealed = sql`coalesce(d.ended_on > ${on}, d.status <> 'repealed')`;
   const docEnd = sql`least(d.expires, d.ended_on - 1)`;
+  const limit = q.limit ?? null;
+  // Documents whose own end is in the window (documents_ends_on_idx, migration 0014).
+  const documents = sql`${docEnd} between ${on} and ${until} and d.kind = 'policy' and ${notRepealed}
+            and ${past(docEnd, 0, sql`d.id`, docEnd, sql`0`)}`;
   return {
-    limit: q.limit ?? null,
+    limit,
     docEnd,
-    /** Documents whose own end is in the window (documents_ends_on_idx, migration 0014). */
-    documents: sql`${docEnd} between ${on} and ${until} and d.kind = 'policy' and ${notRepealed}
-            and ${past(docEnd, 0, sql`d.id`, docEnd, sql`0`)}`,
+    /** The documents' part, giving `columns` (`d` the document, `rp` its repealer). */
+    documentRows: (columns: RawBuilder<unknown>) => sql`
+        (select ${columns}
+           from documents d
+           left join documents rp on rp.id = d.repealed_by
+          where ${documents}
+          order by ${docEnd}, d.id
+          limit ${limit})`,
+    /** A part of measures ending on their own end, giving `columns` (`d` the measure's document, looked up). */
+    measureRows: (columns: RawBuilder<unknown>, where: RawBuilder<unknown>) => sql`
+        (select ${columns}
+           from measures m
+           ${documentOf}
+          where ${where}
+          order by m.ends_on, m.document_id, m.ord
+          limit ${limit})`,
     /** Measures ending on their own end in the window, `d` their document. */
     ownEnd: sql`m.ends_on between ${on} and ${until} and m.superseded_on > ${on}
             and ${notRepealed} and coalesce(${docEnd} >= m.ends_on, true)
@@ -454,13 +471,8 @@ function lineRows(q: ExpiringQuery, after: Position | null): RawBuilder<unknown>
                 pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts,
                                   case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end)`;
   return sql`
-        (select pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, null, null, null, null) as keys,
-                pt_expiring_texts(d.doc_number, d.title, ${documentBasis}, null, null, null, null) as line
-           from documents d
-           left join documents rp on rp.id = d.repealed_by
-          where ${w.documents}
-          order by ${w.docEnd}, d.id
-          limit ${w.limit})
+        ${w.documentRows(sql`pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, null, null, null, null) as keys,
+                pt_expiring_texts(d.doc_number, d.title, ${documentBasis}, null, null, null, null) as line`)}
         union all
         (select m.expiring_keys, m.expiring_line
            from measures m
@@ -468,12 +480,7 @@ function lineRows(q: ExpiringQuery, after: Position | null): RawBuilder<unknown>
           order by m.ends_on, m.document_id, m.ord
           limit ${w.limit})
         union all
-        (select ${measureLine}
-           from measures m
-           ${documentOf}
-          where ${w.ownEnd} and not pt_expiring_stored(m.expiring_keys, m.expiring_line)
-          order by m.ends_on, m.document_id, m.ord
-          limit ${w.limit})
+        ${w.measureRows(measureLine, sql`${w.ownEnd} and not pt_expiring_stored(m.expiring_keys, m.expiring_line)`)}
         union all
         (select ${measureLine}
            from measures m
@@ -489,21 +496,11 @@ function itemRows(q: ExpiringQuery, after: Position | null): RawBuilder<unknown>
   const measureColumns = sql`m.basis, m.path, m.kind, m.starts_on, m.amounts,
          case when m.basis is null then m.text end, case when m.basis is null then d.signed_on end`;
   return sql`
-        (select d.id as document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
+        ${w.documentRows(sql`d.id as document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on,
                 null::date as e, 0 as o, ${documentBasis} as a,
-                null::text as path, null::text as kind, null::date as starts_on, null::text[] as amounts, null::text as text, null::date as signed_on
-           from documents d
-           left join documents rp on rp.id = d.repealed_by
-          where ${w.documents}
-          order by ${w.docEnd}, d.id
-          limit ${w.limit})
+                null::text as path, null::text as kind, null::date as starts_on, null::text[] as amounts, null::text as text, null::date as signed_on`)}
         union all
-        (select m.document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.ord, ${measureColumns}
-           from measures m
-           ${documentOf}
-          where ${w.ownEnd}
-          order by m.ends_on, m.document_id, m.ord
-          limit ${w.limit})
+        ${w.measureRows(sql`m.document_id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.ord, ${measureColumns}`, w.ownEnd)}
         union all
         (select d.id, d.doc_number, d.title, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.ord, ${measureColumns}
            from documents d

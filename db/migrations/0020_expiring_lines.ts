@@ -36,6 +36,7 @@
  * Frozen history: never edit after it has run anywhere; add a later migration instead.
  */
 import { sql, type Kysely } from 'kysely';
+import { up as up0017 } from './0017_expiring_covering.ts';
 
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table measures add column expiring_keys text, add column expiring_line text, add column doc_end date, add column repeal_from date`.execute(db);
@@ -91,17 +92,22 @@ export async function up(db: Kysely<any>): Promise<void> {
       before update of document_id, ord, path, kind, starts_on, ends_on, amounts, basis on measures
       for each row execute function pt_measures_expiring_line()`.execute(db);
 
+  // A document's dated measures, from its row as it is now: for the trigger below and the backfill.
+  await sql`
+    create or replace function pt_refresh_expiring_lines(ids bigint[]) returns void language sql
+    as $$ update measures m
+             set doc_end = least(d.expires, d.ended_on - 1),
+                 repeal_from = coalesce(d.ended_on, case when d.status = 'repealed' then '-infinity'::date else 'infinity'::date end),
+                 expiring_keys = case when m.basis is not null
+                                      then pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.kind, m.ord, m.starts_on) end,
+                 expiring_line = case when m.basis is not null
+                                      then pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts, null, null) end
+            from documents d
+           where d.id = m.document_id and m.document_id = any(ids) and m.ends_on is not null $$`.execute(db);
   await sql`
     create or replace function pt_documents_expiring_lines() returns trigger language plpgsql as $$
     begin
-      update measures m
-         set doc_end = least(new.expires, new.ended_on - 1),
-             repeal_from = coalesce(new.ended_on, case when new.status = 'repealed' then '-infinity'::date else 'infinity'::date end),
-             expiring_keys = case when m.basis is not null
-                                  then pt_expiring_keys(new.id, new.effective, new.expires, new.status, new.ended_on, m.ends_on, m.kind, m.ord, m.starts_on) end,
-             expiring_line = case when m.basis is not null
-                                  then pt_expiring_texts(new.doc_number, new.title, m.basis, m.path, m.amounts, null, null) end
-       where m.document_id = new.id and m.ends_on is not null;
+      perform pt_refresh_expiring_lines(array[new.id]);
       return null;
     end $$`.execute(db);
   await sql`
@@ -113,16 +119,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       execute function pt_documents_expiring_lines()`.execute(db);
 
   // The measures already recorded.
-  await sql`
-    update measures m
-       set doc_end = least(d.expires, d.ended_on - 1),
-           repeal_from = coalesce(d.ended_on, case when d.status = 'repealed' then '-infinity'::date else 'infinity'::date end),
-           expiring_keys = case when m.basis is not null
-                                then pt_expiring_keys(d.id, d.effective, d.expires, d.status, d.ended_on, m.ends_on, m.kind, m.ord, m.starts_on) end,
-           expiring_line = case when m.basis is not null
-                                then pt_expiring_texts(d.doc_number, d.title, m.basis, m.path, m.amounts, null, null) end
-      from documents d
-     where d.id = m.document_id and m.ends_on is not null`.execute(db);
+  await sql`select pt_refresh_expiring_lines(array(select distinct document_id from measures where ends_on is not null))`.execute(db);
 
   await sql`
     create index measures_expiring_line_idx on measures (ends_on, document_id, ord, superseded_on, repeal_from, doc_end)
@@ -147,6 +144,7 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger if exists measures_expiring_line_update on measures`.execute(db);
   await sql`drop trigger if exists measures_expiring_line_insert on measures`.execute(db);
   await sql`drop function if exists pt_documents_expiring_lines()`.execute(db);
+  await sql`drop function if exists pt_refresh_expiring_lines(bigint[])`.execute(db);
   await sql`drop function if exists pt_measures_expiring_line()`.execute(db);
   await sql`drop function if exists pt_expiring_stored(text, text)`.execute(db);
   await sql`drop function if exists pt_expiring_texts(text, text, text, text, text[], text, date)`.execute(db);
@@ -154,11 +152,5 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table measures drop column if exists repeal_from, drop column if exists doc_end,
               drop column if exists expiring_line, drop column if exists expiring_keys`.execute(db);
   // 0017's indexes, as they were.
-  await sql`
-    create index measures_expiring_covering_idx on measures (ends_on, document_id, ord, superseded_on)
-      include (path, kind, starts_on, amounts, basis)
-      where ends_on is not null and pt_expiring_covered(basis, path, amounts)`.execute(db);
-  await sql`
-    create index measures_expiring_rest_idx on measures (ends_on, document_id, ord, superseded_on)
-      where ends_on is not null and not pt_expiring_covered(basis, path, amounts)`.execute(db);
+  await up0017(db);
 }
