@@ -20,9 +20,9 @@
  * 12.1 ms before any of this (an earlier, quieter machine): prepared −2.5–3 ms, merged in Node
  * −1.3–2 ms, hash lookups of documents (0018) −1 ms, one text per column −1.2 ms; then on
  * today's slower machine the stored lines and the cut-short index took it from 16.7 to 4.8–6.2
- * ms (Node's CPU moved less, from 13.5–14.4 to 8.6–14.6 ms over runs). Measures carry the sentence their end date comes
- * from (`measures.basis`, stored at record time, migration 0013); only rows recorded before it
- * (basis null) bring their text, and the sentence is found in JS.
+ * ms (Node's CPU moved less, from 13.5–14.4 to 8.6–14.6 ms over runs). Measures carry the
+ * sentence their end date comes from (`measures.basis`, stored at record time, migration 0013);
+ * only rows recorded before it (basis null) bring their text, and the sentence is found in JS.
  *
  * Tried and not kept (same bench, CPU per query): a row per item instead of one aggregate (the
  * backend −0.8 ms, Node +2.3 ms: pg's per-row work); the answer in two rows per part so that
@@ -35,7 +35,7 @@ import { createHash } from 'node:crypto';
 import { CompiledQuery, sql, type Kysely, type RawBuilder } from 'kysely';
 import { addDays } from '../pipeline/dates.ts';
 import { measureBasis } from '../pipeline/measures.ts';
-import { documentStatus, measureStatus, type DocumentDates, type LifecycleStatus } from '../pipeline/status.ts';
+import { documentEnd, documentStatus, measureStatus, type DocumentDates, type LifecycleStatus } from '../pipeline/status.ts';
 import type { IsoDate, MeasureKind } from '../pipeline/types.ts';
 import type { Database } from './schema.ts';
 
@@ -162,13 +162,6 @@ function datesOf(c: Columns, k: number): DocumentDates {
   return { effective: c[3][k]!, expires: c[4][k]!, repealed: c[5][k] === 'repealed', repealedOn: c[6][k]! };
 }
 
-/** A document's last day as the SQL computes it, `least(expires, ended_on - 1)`; null when neither is known. */
-function documentEndOf(expires: IsoDate | null, endedOn: IsoDate | null): IsoDate | null {
-  const byRepeal = endedOn === null ? null : addDays(endedOn, -1);
-  if (expires === null) return byRepeal;
-  return byRepeal !== null && byRepeal < expires ? byRepeal : expires;
-}
-
 /**
  * Each row's place in the list's order, from its columns: a document's row has no path; it ends
  * on its own end; a measure on the earlier of its own end and its document's (the statement lists
@@ -180,9 +173,8 @@ function derive(c: Columns): Rows {
   const z = new Array<IsoDate>(n);
   const e = new Array<IsoDate>(n);
   for (let k = 0; k < n; k++) {
-    const expires = c[4][k]!;
-    const endedOn = c[6][k]!;
-    const docEnd = expires === null && endedOn === null ? null : documentEndOf(expires, endedOn);
+    // pipeline/status.ts's end of the document, the SQL's `least(expires, ended_on - 1)`.
+    const docEnd = documentEnd(datesOf(c, k));
     const own = c[7][k]!;
     if (c[10][k] === null) {
       r[k] = 0;
@@ -305,8 +297,6 @@ export function expiringTextStatement(q: ExpiringQuery, after: Position | null =
 const KEY_FIELDS = 7;
 const TEXT_FIELDS = 6;
 
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Columns from the text answer, or null when a value held a separator (see {@link expiringTextStatement}). */
 function decodeText(answer: TextAnswer): Columns | null {
   const n = answer.n;
@@ -314,26 +304,17 @@ function decodeText(answer: TextAnswer): Columns | null {
   const f = (answer.lines ?? '').split(FS);
   if (keys.length !== n * KEY_FIELDS || f.length !== n * TEXT_FIELDS) return null;
   const c = COLUMNS.map(() => new Array<unknown>(n)) as unknown as { [K in keyof Columns]: unknown[] };
-  /** Dates as pt_expiring_keys writes them ('YYYY-MM-DD'); checked once per column and answer. */
-  const checked = [false, false, false, false, false];
-  const day = (v: string, which: number): IsoDate | null | undefined => {
-    if (v === '') return null;
-    if (!checked[which]) {
-      if (!ISO_DAY.test(v)) return undefined;
-      checked[which] = true;
-    }
-    return v;
-  };
+  // Dates come as pt_expiring_keys writes them, with to_char: 'YYYY-MM-DD' whatever DateStyle is.
+  const day = (v: string): IsoDate | null => (v === '' ? null : v);
   for (let k = 0, at = 0; k < n; k++, at += KEY_FIELDS) {
     c[0][k] = Number(keys[at]);
-    const effective = day(keys[at + 1]!, 0);
-    const expires = day(keys[at + 2]!, 1);
+    const effective = day(keys[at + 1]!);
+    const expires = day(keys[at + 2]!);
     const ended = keys[at + 3]!;
     const repealed = ended.charCodeAt(0) === 82; // 'R'
-    const endedOn = day(repealed ? ended.slice(1) : ended, 2);
-    const e = day(keys[at + 4]!, 3);
-    const startsOn = day(keys[at + 6]!, 4);
-    if (effective === undefined || expires === undefined || endedOn === undefined || e === undefined || startsOn === undefined) return null;
+    const endedOn = day(repealed ? ended.slice(1) : ended);
+    const e = day(keys[at + 4]!);
+    const startsOn = day(keys[at + 6]!);
     c[3][k] = effective;
     c[4][k] = expires;
     c[5][k] = repealed ? 'repealed' : 'active';

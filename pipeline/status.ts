@@ -110,7 +110,7 @@ function stopped(doc: DocumentDates, on: IsoDate): StatusReport | null {
 }
 
 /** Last day of a document once a repeal or a newer version that has not yet taken effect is counted. */
-function documentEnd(doc: DocumentDates): IsoDate | null {
+export function documentEnd(doc: DocumentDates): IsoDate | null {
   let end = doc.expires;
   if (doc.repealedOn) end = earlier(end, addDays(doc.repealedOn, -1));
   if (doc.supersededOn) end = earlier(end, addDays(doc.supersededOn, -1));
