@@ -92,6 +92,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<K
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
       types: pgTypeParsers,
+      // A process killed mid-statement (a worker, SIGKILL) leaves its backend running the
+      // statement, and a recording blocked on a lock would still commit, and hold its advisory
+      // locks, once the lock came free. Checked each second, the server notices the lost client
+      // and rolls back even while waiting (Postgres 14+). A URL's own `options` replaces this.
+      options: '-c client_connection_check_interval=1000',
     });
     // An idle client losing its server emits 'error' on the pool; without a listener Node would
     // crash the process. The next query fails with a proper error instead.

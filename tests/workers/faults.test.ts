@@ -77,9 +77,20 @@ describe.sequential('worker processes under faults', () => {
     const jobId = jobIds.ingest(snap.sha256);
     await queues.ingest.add('ingest', { snapshotId: snap.id }, { jobId });
     await until(async () => (await queues.ingest.getJobState(jobId)) === 'active', 15_000, 'the ingest to start');
-    await new Promise((r) => setTimeout(r, 500));
+    // The worker's recording statement, waiting for the lock (the blocker's own session excluded).
+    const waiting = async () => {
+      const { rows } = await blocker.query<{ n: string }>(
+        `select count(*) as n from pg_stat_activity
+          where datname = current_database() and pid <> pg_backend_pid() and wait_event_type = 'Lock'`,
+      );
+      return Number(rows[0]!.n);
+    };
+    await until(async () => (await waiting()) === 1, 15_000, 'the recording to wait for the lock');
     w1.child.kill('SIGKILL');
     await w1.exited;
+    // The server notices the lost client while the statement still waits, and rolls it back:
+    // once the lock comes free, nothing of the killed worker's recording commits.
+    await until(async () => (await waiting()) === 0, 10_000, "the killed worker's statement to be rolled back");
     await blocker.query('rollback');
     await blocker.end();
     expect(await count('documents')).toBe(0);
