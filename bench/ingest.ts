@@ -2,7 +2,7 @@
  * bench/ingest: how fast the record takes documents on Postgres. Prints figures; never part of
  * `npm test`.
  *
- *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 2] [--batch 200] [--runs 3] [--without-index NAME,…]
+ *   npx tsx bench/ingest.ts [--versions 2000] [--concurrency 2] [--batch 200] [--runs 3] [--without-index NAME,…] [--strip measures,version-texts]
  *
  * 1. Builds N document versions from the seed documents (run through the pipeline once): each
  *    seed policy becomes many documents (own numbers), each seen in up to four versions with
@@ -16,7 +16,9 @@
  *    ids, payload building, SQL. Then, into a second scratch database, with `recordDocument` one
  *    document per call, C at a time.
  * 3. In the same run, COPYs the same provision rows into a bare table of the same columns (the
- *    COPY lines are built inside the timed part too).
+ *    COPY lines are built inside the timed part too). The first run prints what each table holds
+ *    after recording (heap, TOAST, indexes) beside what the COPY's table holds: recording stores
+ *    each version's full text and its measures as well as the provisions, so it writes more.
  * 4. Re-ingests the unchanged corpus.
  * 5. Records the corpus as `ingest` and the ingest worker do (into a third scratch database):
  *    each batch with the changes of its revisions (`recordDocumentsWithChanges`), then the search
@@ -59,6 +61,10 @@ const { values: args } = parseArgs({
     // Diagnostic: drop these indexes (comma-separated names) in the scratch databases before
     // recording, to show what each costs. The default measures the schema as migrated.
     'without-index': { type: 'string', default: '' },
+    // Diagnostic: record the corpus without some of what recording writes (comma-separated:
+    // `measures`, each version without its measures; `version-texts`, each version's full text
+    // replaced by a short one), to show the share of each in the rate. The COPY is unchanged.
+    strip: { type: 'string', default: '' },
   },
 });
 const TOTAL = Number(args.versions);
@@ -66,6 +72,8 @@ const CONCURRENCY = Number(args.concurrency);
 const BATCH = Number(args.batch);
 const RUNS = Math.max(1, Number(args.runs));
 const WITHOUT_INDEXES = args['without-index'].split(',').map((n) => n.trim()).filter((n) => n !== '');
+const STRIP = new Set(args.strip.split(',').map((n) => n.trim()).filter((n) => n !== ''));
+for (const part of STRIP) if (part !== 'measures' && part !== 'version-texts') throw new Error(`--strip: unknown part ${part} (measures, version-texts)`);
 
 // ---- corpus -------------------------------------------------------------------------------
 
@@ -107,6 +115,12 @@ const corpus: PolicyDocument[] = [];
 for (let v = 0; v < VERSIONS_PER_DOCUMENT && corpus.length < TOTAL; v++) {
   for (let k = 0; k < documentsNeeded && corpus.length < TOTAL; k++) corpus.push(makeVersion(k, v));
 }
+// The COPY loads the provisions of the corpus as generated; --strip only lightens what is recorded.
+const recorded: PolicyDocument[] = corpus.map((d, i) => ({
+  ...d,
+  ...(STRIP.has('measures') ? { measures: [] } : {}),
+  ...(STRIP.has('version-texts') ? { text: `样本全文${i}` } : {}),
+}));
 const provisionRows = corpus.reduce((n, d) => n + d.provisions.length, 0);
 
 // ---- scratch database ---------------------------------------------------------------------
@@ -174,7 +188,7 @@ const seenAt = (day: number) => `2026-01-0${day}T00:00:00Z`;
 function batchedUnits(db: Kysely<Database>, day: number, record: (items: RecordItem[]) => Promise<RecordItemResult[]> = (items) => recordDocuments(db, items)) {
   const units: (() => Promise<RecordOutcome[]>)[] = [];
   for (let start = 0; start < corpus.length; start += BATCH) {
-    const items = corpus.slice(start, start + BATCH).map((doc, k) => ({ doc, seen: { source: `bench/${start + k}.txt`, seenAt: seenAt(day) } }));
+    const items = recorded.slice(start, start + BATCH).map((doc, k) => ({ doc, seen: { source: `bench/${start + k}.txt`, seenAt: seenAt(day) } }));
     units.push(async () => (await record(items)).map((r) => (r.outcome === 'failed' ? (console.error(r.error), 'failed' as never) : r.outcome)));
   }
   return units;
@@ -182,7 +196,7 @@ function batchedUnits(db: Kysely<Database>, day: number, record: (items: RecordI
 
 /** The corpus one document per call. */
 function singleUnits(db: Kysely<Database>, day: number) {
-  return corpus.map((doc, i) => async () => [(await recordDocument(db, doc, { source: `bench/${i}.txt`, seenAt: seenAt(day) })).outcome]);
+  return recorded.map((doc, i) => async () => [(await recordDocument(db, doc, { source: `bench/${i}.txt`, seenAt: seenAt(day) })).outcome]);
 }
 
 function copyEscape(v: string | number | null): string {
@@ -222,6 +236,21 @@ const median = (xs: readonly number[]) => {
 };
 const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+/**
+ * What recording left on disk, per table (heap, TOAST and indexes: pg_total_relation_size),
+ * largest first; tables it did not write are left out.
+ */
+async function tableBytes(db: Kysely<Database>): Promise<Map<string, number>> {
+  const { rows } = await sql<{ name: string; bytes: string }>`
+    select relname as name, pg_total_relation_size(relid) as bytes
+      from pg_stat_user_tables
+     where relname in ('documents', 'document_keys', 'versions', 'provision_texts', 'measures', 'version_sources', 'relations')
+     order by 2 desc`.execute(db);
+  return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
+}
+
 /** Indexes on versions and provision storage beyond keys: each costs every recording. */
 async function extraIndexes(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string; def: string }>`
@@ -249,6 +278,7 @@ for (let run = 1; run <= RUNS; run++) {
     const first = await runUnits(name, batchedUnits(main.db, 1));
     const counts = await countRows(main.db);
     line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
+    const written = run === 1 ? await tableBytes(main.db) : null;
 
     // The text search's share, done after recording (migration 0019): what `ingest` and the
     // ingest worker run once the documents are recorded.
@@ -289,6 +319,12 @@ for (let run = 1; run <= RUNS; run++) {
       const serverCpu = cpuBetween(server0, await backendCpu(name));
       copyCpu = serverCpu === null ? null : nodeCpu + serverCpu;
       const copied = Number((await copyClient.query('select count(*) as n from bare_provisions')).rows[0].n);
+      if (written) {
+        const copyBytes = Number((await copyClient.query(`select pg_total_relation_size('bare_provisions') as n`)).rows[0].n);
+        const total = [...written.values()].reduce((a, b) => a + b, 0);
+        const parts = [...written].map(([table, n]) => `${table} ${mb(n)}`).join(', ');
+        console.log(`${'bytes written:'.padEnd(34)} recording ${mb(total)} MB (${parts}), bare COPY ${mb(copyBytes)} MB: ${(total / copyBytes).toFixed(1)}×`);
+      }
       if (copied !== provisionRows) throw new Error(`COPY loaded ${copied} rows, expected ${provisionRows}`);
       console.log(
         `${'bare COPY of the provision rows:'.padEnd(34)} ${fmt(corpus.length / copySeconds).padStart(6)} documents/s  (${copySeconds.toFixed(2)} s, ${cpuText(nodeCpu, serverCpu)}; ${fmt(copied / copySeconds)} rows/s)`,
