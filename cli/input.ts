@@ -2,7 +2,9 @@
  * Reading input files for the commands: one place that turns file-system trouble into
  * one-line {@link InputError}s.
  */
+import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { InputError } from '../pipeline/errors.ts';
 
 /** Default largest file a command reads (policy pages are KBs; a 20 MiB "page" is a mistake). */
@@ -14,11 +16,13 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
  *   'too-large' when over `maxBytes`.
  */
 export async function readInputFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
-  if (path === '-') return readStdin(maxBytes);
+  if (path === '-') return readStream(process.stdin, 'standard input', maxBytes);
   let size: number;
   try {
     const st = await stat(path);
     if (st.isDirectory()) throw new InputError('not-found', `${path} is a directory, not a file`);
+    // A pipe (`<(curl …)`, /dev/stdin) has no size until it is read.
+    if (!st.isFile()) return await readStream(createReadStream(path), path, maxBytes);
     size = st.size;
   } catch (rawErr) {
     if (rawErr instanceof InputError) throw rawErr;
@@ -34,16 +38,19 @@ export async function readInputFile(path: string, maxBytes = DEFAULT_MAX_BYTES):
   return new Uint8Array(await readFile(path));
 }
 
-async function readStdin(maxBytes: number): Promise<Uint8Array> {
+async function readStream(stream: Readable, name: string, maxBytes: number): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let total = 0;
-  for await (const chunk of process.stdin) {
+  for await (const chunk of stream) {
     const b = chunk as Buffer;
     total += b.length;
-    if (total > maxBytes) throw new InputError('too-large', `standard input is over the ${formatBytes(maxBytes)} limit`);
+    if (total > maxBytes) {
+      stream.destroy();
+      throw new InputError('too-large', `${name} is over the ${formatBytes(maxBytes)} limit`);
+    }
     chunks.push(b);
   }
-  if (total === 0) throw new InputError('empty', 'standard input is empty');
+  if (total === 0) throw new InputError('empty', `${name} is empty`);
   return new Uint8Array(Buffer.concat(chunks));
 }
 

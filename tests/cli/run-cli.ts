@@ -12,13 +12,29 @@ export interface CliResult {
 
 /** Run the CLI with `args`; `env` is added to the environment (DATABASE_URL unset unless given). */
 export function runCli(args: readonly string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<CliResult> {
+  return run(process.execPath, [BIN, ...args], env, cwd);
+}
+
+/**
+ * Run `script` in bash, where `$PT` is the command that starts the CLI (for pipes, process
+ * substitution and redirections, as a user types them); `env` as for {@link runCli}.
+ */
+export function runCliInBash(script: string, env: Record<string, string | undefined> = {}): Promise<CliResult> {
+  return run('bash', ['-c', `PT=("$PT_NODE" "$PT_BIN"); ${script.replaceAll('$PT', '"${PT[@]}"')}`], {
+    ...env,
+    PT_NODE: process.execPath,
+    PT_BIN: BIN,
+  });
+}
+
+function run(file: string, args: readonly string[], env: Record<string, string | undefined>, cwd?: string): Promise<CliResult> {
   const base = { ...process.env };
   delete base.DATABASE_URL;
   delete base.POLICY_TRACKER_DATA_DIR;
   return new Promise((resolve) => {
     execFile(
-      process.execPath,
-      [BIN, ...args],
+      file,
+      args,
       { env: { ...base, ...env, FORCE_COLOR: '0', NO_COLOR: '1' }, cwd, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;

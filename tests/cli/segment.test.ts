@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.ts';
+import { runCli, runCliInBash } from './run-cli.ts';
 
 const SEEDS = join(import.meta.dirname, '..', '..', 'seeds');
 
@@ -68,6 +68,24 @@ describe('segment on the command line', () => {
       expect(lines[0]).toMatch(/^policy-tracker: /);
       expect(lines[0]).toMatch(message);
     }
+  });
+
+  it('reads a pipe given as a path (`<(curl …)`, /dev/stdin), with the same limits', async () => {
+    const seed = join(SEEDS, '004_817478271669fba5.txt');
+    const empty = join(dir, 'nothing.txt');
+    writeFileSync(empty, '');
+    // bash's process substitution hands the command a path like /dev/fd/63: a pipe, whose size
+    // is 0 until it is read.
+    const viaPipe = (file: string, options = '') => runCliInBash(`$PT segment <(cat "$FILE") ${options}`, { FILE: file });
+    const r = await viaPipe(seed);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('[1] 政策  关于金融支持新型工业化的指导意见');
+    const none = await viaPipe(empty);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^policy-tracker: \/dev\/fd\/\d+ is empty\n$/);
+    const big = await viaPipe(seed, '--max-size 1000');
+    expect(big.code).toBe(1);
+    expect(big.stderr).toMatch(/\/dev\/fd\/\d+ is over the 1000 B limit/);
   });
 
   it('exits 2 on a usage error', async () => {
