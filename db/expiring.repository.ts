@@ -18,9 +18,9 @@
  * answer is two delimited texts, the rows' ASCII keys and their Chinese texts (one decode and
  * one split each; JSON per column remains the fallback). Backend CPU per whole window, from
  * 12.1 ms before any of this (an earlier, quieter machine): prepared −2.5–3 ms, merged in Node
- * −1.3–2 ms, hash lookups of documents (0018) −1 ms, one text per column −1.2 ms; then on
- * today's slower machine the stored lines and the cut-short index took it from 16.7 to 4.8–6.2
- * ms (Node's CPU moved less, from 13.5–14.4 to 8.6–14.6 ms over runs). Measures carry the
+ * −1.3–2 ms, hash lookups of documents (0018) −1 ms, one text per column −1.2 ms; then, on a
+ * machine about twice as slow (2026-12-04), the stored lines and the cut-short index took it from
+ * 16.7 to 4.8–6.2 ms (Node's CPU moved less, from 13.5–14.4 to 8.6–14.6 ms over runs). Measures carry the
  * sentence their end date comes from (`measures.basis`, stored at record time, migration 0013);
  * only rows recorded before it (basis null) bring their text, and the sentence is found in JS.
  *

@@ -218,9 +218,11 @@ export interface MeasuresTable {
   /** The sentence the measure's end date comes from, when the pipeline gave one (0013). */
   basis: string | null;
   /**
-   * For a dated measure with a basis: its line of the `expiring` answer, its document's last day
-   * and the first day the document's repeal is in effect (0020). Written by triggers only.
+   * For a dated measure with a basis: its line of the `expiring` answer (its ASCII keys and its
+   * texts), its document's last day and the first day the document's repeal is in effect (0020).
+   * Written by triggers only.
    */
+  expiring_keys: ColumnType<string | null, never, never>;
   expiring_line: ColumnType<string | null, never, never>;
   doc_end: ColumnType<DateString | null, never, never>;
   repeal_from: ColumnType<DateString | null, never, never>;

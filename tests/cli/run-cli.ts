@@ -20,7 +20,7 @@ export function runCli(args: readonly string[], env: Record<string, string | und
  * substitution and redirections, as a user types them); `env` as for {@link runCli}.
  */
 export function runCliInBash(script: string, env: Record<string, string | undefined> = {}): Promise<CliResult> {
-  return run('bash', ['-c', `PT=("$PT_NODE" "$PT_BIN"); ${script.replaceAll('$PT', '"${PT[@]}"')}`], {
+  return run('bash', ['-c', script.replaceAll('$PT', '"$PT_NODE" "$PT_BIN"')], {
     ...env,
     PT_NODE: process.execPath,
     PT_BIN: BIN,
