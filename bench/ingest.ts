@@ -19,6 +19,11 @@
  *    COPY lines are built inside the timed part too). The first run prints what each table holds
  *    after recording (heap, TOAST, indexes) beside what the COPY's table holds: recording stores
  *    each version's full text and its measures as well as the provisions, so it writes more.
+ *    Then the floor (first run): the rows recording left in its tables, dumped and COPYed as they
+ *    are into an empty migrated database (keys, indexes and triggers as recording has them, C
+ *    connections at once, no logic at all). Recording these rows cannot be much faster than
+ *    that, so the floor's rate beside the bare COPY's bounds the ratio any recording of this data
+ *    could reach.
  * 4. Re-ingests the unchanged corpus.
  * 5. Records the corpus as `ingest` and the ingest worker do (into a third scratch database):
  *    each batch with the changes of its revisions (`recordDocumentsWithChanges`), then the search
@@ -43,7 +48,7 @@ import { Readable } from 'node:stream';
 import pg from 'pg';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
-import { from as copyFrom } from 'pg-copy-streams';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { getConfig } from '../config.ts';
 import { openDatabase } from '../db/connection.ts';
 import { countRows } from '../db/document.repository.ts';
@@ -206,11 +211,17 @@ function copyEscape(v: string | number | null): string {
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-async function scratchDatabase(name: string) {
-  await admin((c) => c.query(`drop database if exists "${name}" with (force)`).then(() => c.query(`create database "${name}"`)));
+/** The URL of database `name` on the server. */
+function scratchUrl(name: string): string {
   const u = new URL(serverUrl);
   u.pathname = `/${name}`;
-  return { url: u.toString(), db: await openDatabase({ databaseUrl: u.toString(), poolSize: CONCURRENCY + 1 }) };
+  return u.toString();
+}
+
+async function scratchDatabase(name: string) {
+  await admin((c) => c.query(`drop database if exists "${name}" with (force)`).then(() => c.query(`create database "${name}"`)));
+  const url = scratchUrl(name);
+  return { url, db: await openDatabase({ databaseUrl: url, poolSize: CONCURRENCY + 1 }) };
 }
 const dropScratch = (name: string) => admin((c) => c.query(`drop database if exists "${name}" with (force)`));
 
@@ -259,6 +270,89 @@ async function extraIndexes(db: Kysely<Database>): Promise<string[]> {
   return rows.map((r) => `${r.name} (${/using (\w+)/i.exec(r.def)?.[1] ?? '?'})`);
 }
 
+/** The tables recording writes, in an order their rows can be loaded in. */
+const RECORDED_TABLES = ['documents', 'document_keys', 'provision_texts', 'versions', 'measures', 'version_sources', 'relations'] as const;
+
+/**
+ * The rows recording left in database `name` (before the search indexing marks them), as COPY
+ * text per table.
+ */
+async function dumpRecorded(name: string): Promise<Map<string, Buffer>> {
+  const dumps = new Map<string, Buffer>();
+  const src = new pg.Client({ connectionString: scratchUrl(name) });
+  await src.connect();
+  try {
+    for (const table of RECORDED_TABLES) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of src.query(copyTo(`copy ${table} to stdout`))) chunks.push(chunk as Buffer);
+      dumps.set(table, Buffer.concat(chunks));
+    }
+  } finally {
+    await src.end();
+  }
+  return dumps;
+}
+
+/** `rows` (COPY text, one row a line) cut into `parts` runs of whole lines. */
+function splitLines(rows: Buffer, parts: number): Buffer[] {
+  const out: Buffer[] = [];
+  let start = 0;
+  for (let k = 1; k <= parts; k++) {
+    let end = k === parts ? rows.length : Math.floor((rows.length * k) / parts);
+    if (end < rows.length) end = rows.indexOf(10, end) + 1 || rows.length; // to the end of that line
+    if (end > start) out.push(rows.subarray(start, end));
+    start = end;
+  }
+  return out;
+}
+
+/**
+ * The floor: rows dumped by {@link dumpRecorded} loaded with COPY FROM into a fresh migrated
+ * database: the documents and their keys first (the other tables refer to them), then each other
+ * table cut into C parts loaded by C connections at once (as recording runs C batches at once),
+ * the versions before the places they were seen.
+ * Returns the load's seconds and CPU.
+ */
+async function floorCopy(dumps: Map<string, Buffer>): Promise<{ seconds: number; nodeCpu: number; serverCpu: number | null; bytes: number }> {
+  const name = `${scratch}_floor`;
+  const floor = await scratchDatabase(name); // migrated on opening
+  await floor.db.destroy();
+  const clients = Array.from({ length: CONCURRENCY }, () => new pg.Client({ connectionString: floor.url }));
+  await Promise.all(clients.map((c) => c.connect()));
+  const load = async (c: pg.Client, table: string, rows: Buffer) => {
+    await streamPipeline(Readable.from([rows]), c.query(copyFrom(`copy ${table} from stdin`)));
+  };
+  try {
+    const server0 = await backendCpu(name);
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const first = clients[0]!;
+    await first.query('begin');
+    for (const table of ['documents', 'document_keys']) await load(first, table, dumps.get(table)!);
+    await first.query('commit');
+    // Then the rest in C parts at once; the places versions were seen after their versions.
+    for (const tables of [['provision_texts', 'versions', 'measures', 'relations'], ['version_sources']]) {
+      await Promise.all(
+        clients.map(async (c, k) => {
+          await c.query('begin');
+          for (const table of tables) {
+            const part = splitLines(dumps.get(table)!, CONCURRENCY)[k];
+            if (part) await load(c, table, part);
+          }
+          await c.query('commit');
+        }),
+      );
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    const serverCpu = cpuBetween(server0, await backendCpu(name));
+    return { seconds, nodeCpu: (cpu.user + cpu.system) / 1e6, serverCpu, bytes: [...dumps.values()].reduce((n, b) => n + b.length, 0) };
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+    await dropScratch(name);
+  }
+}
+
 const recordRates: number[] = [];
 const indexedRates: number[] = [];
 const copyRates: number[] = [];
@@ -279,6 +373,7 @@ for (let run = 1; run <= RUNS; run++) {
     const counts = await countRows(main.db);
     line('ingest, recordDocuments:', first, `; ${fmt(counts.provisions / first.seconds)} provision rows/s`);
     const written = run === 1 ? await tableBytes(main.db) : null;
+    const dumps = run === 1 ? await dumpRecorded(name) : null;
 
     // The text search's share, done after recording (migration 0019): what `ingest` and the
     // ingest worker run once the documents are recorded.
@@ -337,6 +432,14 @@ for (let run = 1; run <= RUNS; run++) {
       `${'ratio:'.padEnd(34)} ${((copySeconds / first.seconds) * 100).toFixed(0)}% of the bare COPY rate (target ≥ 50%)` +
         (firstCpu !== null && copyCpu !== null ? `; CPU per document: ${((copyCpu / firstCpu) * 100).toFixed(0)}% of the COPY's` : ''),
     );
+    if (dumps) {
+      const f = await floorCopy(dumps);
+      console.log(
+        `${'floor: those rows COPYed as is:'.padEnd(34)} ${fmt(corpus.length / f.seconds).padStart(6)} documents/s  (${f.seconds.toFixed(2)} s, ${cpuText(f.nodeCpu, f.serverCpu)}; ` +
+          `${mb(f.bytes)} MB of COPY text into an empty migrated database, ${CONCURRENCY} at once, no logic: ${((copySeconds / f.seconds) * 100).toFixed(0)}% of the bare COPY rate, ` +
+          `recording ${((f.seconds / first.seconds) * 100).toFixed(0)}% of the floor's)`,
+      );
+    }
     recordRates.push(corpus.length / first.seconds);
     copyRates.push(corpus.length / copySeconds);
     ratios.push(copySeconds / first.seconds);
