@@ -15,6 +15,7 @@ import { matchesDocument, selectChanges, wantsTopic, warnDaysOf, warningThreshol
 import type { AlertChange, AlertDocument, AlertPayload } from '../pipeline/alert-message.ts';
 import type { Measure } from '../pipeline/types.ts';
 import { versionChanges } from './changes.repository.ts';
+import { measuresOfVersions } from './document.repository.ts';
 import { findExpiring, type ExpiringItem } from './expiring.repository.ts';
 import type { RecordOutcome } from './record.ts';
 import type { AlertsTable, Database } from './schema.ts';
@@ -227,17 +228,9 @@ async function classifiedChanges(db: Kysely<Database>, versionId: number): Promi
   const result = await versionChanges(db, versionId);
   if (!result) return [];
   const prev = await db.selectFrom('version_comparisons').select('prev_version_id').where('version_id', '=', versionId).executeTakeFirst();
-  const measures = await db
-    .selectFrom('measures')
-    .select(['version_id', 'path', 'kind', 'starts_on', 'ends_on', 'amounts', 'responsible', 'text'])
-    .where('version_id', 'in', [versionId, prev ? Number(prev.prev_version_id) : versionId])
-    .execute();
+  const measures = await measuresOfVersions(db, prev ? [versionId, Number(prev.prev_version_id)] : [versionId]);
   const byPath = (vid: number, path: string | null): Measure[] =>
-    path === null
-      ? []
-      : measures
-          .filter((m) => Number(m.version_id) === vid && m.path === path)
-          .map((m) => ({ path: m.path, kind: m.kind, startsOn: m.starts_on, endsOn: m.ends_on, amounts: m.amounts, responsible: m.responsible, text: m.text }));
+    path === null ? [] : measures.filter((m) => m.versionId === vid && m.path === path).map(({ versionId: _, ...m }) => m);
   const prevId = prev ? Number(prev.prev_version_id) : -1;
   return result.changes
     .filter((c) => c.op !== 'renumbered')

@@ -5,12 +5,13 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { normalizeDocNumber } from '../pipeline/docnumber.ts';
-import type { IsoDate, ProvisionLevel } from '../pipeline/types.ts';
+import type { IsoDate, Measure, ProvisionLevel } from '../pipeline/types.ts';
 import type { Database, DocumentRow } from './schema.ts';
 import { changeCounts, changesOfVersions, type ChangeCounts, type ChangedProvision } from './changes.repository.ts';
 import { AmbiguousDocumentError, DocumentNotFoundError } from './errors.ts';
 import { titleKey } from './identity.ts';
 import { chinaDate, statusOn, type DocumentStatus } from './status.ts';
+import { unframeText } from './version-text.ts';
 
 /** How many candidates an ambiguous reference lists. */
 const MAX_CANDIDATES = 20;
@@ -327,10 +328,37 @@ export async function textInForce(db: Kysely<Database>, ref: DocumentRef, on: Is
       effective: v.effective,
       expires: v.expires,
       seenAt: toIso(v.seen_at),
-      text: v.text,
+      text: v.text ?? unframeText(v.text_frame ?? '', provisions.map((p) => p.text)),
       provisions,
     },
   };
+}
+
+/**
+ * The measures of some versions, each with its text: an undated measure that is its provision's
+ * whole text is stored as a reference to the provision (migration 0021) and read from it here.
+ */
+export async function measuresOfVersions(db: Kysely<Database>, versionIds: readonly number[]): Promise<Array<Measure & { versionId: number }>> {
+  if (versionIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('measures as m')
+    .leftJoin('provision_texts as t', 't.id', 'm.provision_id')
+    .select(['m.version_id', 'm.path', 'm.kind', 'm.starts_on', 'm.ends_on', 'm.amounts', 'm.responsible'])
+    .select(sql<string>`coalesce(m.text, t.text)`.as('text'))
+    .where('m.version_id', 'in', versionIds)
+    .orderBy('m.version_id')
+    .orderBy('m.ord')
+    .execute();
+  return rows.map((m) => ({
+    versionId: Number(m.version_id),
+    path: m.path,
+    kind: m.kind,
+    startsOn: m.starts_on,
+    endsOn: m.ends_on,
+    amounts: m.amounts,
+    responsible: m.responsible,
+    text: m.text,
+  }));
 }
 
 /** Row counts of the main tables (numbers on both backends). */

@@ -47,6 +47,35 @@ export function textHash(text: string): string {
   return createHash('sha256').update(comparable(text), 'utf8').digest('hex');
 }
 
+/** Characters (code points) in `s`, as Postgres's length() counts them in a UTF-8 database. */
+function codePoints(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
+
+/**
+ * The content key of a provision within its document, as the database's `pt_provision_key`
+ * (migration 0013) computes it: an md5 of the fields, each prefixed by its length, as a uuid.
+ * Computed here so that recording a batch does not hash every provision in the database.
+ */
+export function provisionKey(p: { readonly path: string; readonly label: string; readonly level: string; readonly heading: string | null; readonly text: string }): string {
+  const heading = p.heading === null ? '-' : `${codePoints(p.heading)}:${p.heading}`;
+  const hex = createHash('md5')
+    .update(`${codePoints(p.path)}:${p.path}${codePoints(p.label)}:${p.label}${p.level}:${heading}:${p.text}`, 'utf8')
+    .digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** sha256 of raw bytes, hex. */
 export function bytesHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

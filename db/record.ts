@@ -10,7 +10,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Measure, PolicyDocument } from '../pipeline/types.ts';
 import type { Database } from './schema.ts';
 import { InvalidDocumentError, coerceError } from './errors.ts';
-import { identityOf, lockIds, lockNames, repealTargets, textHash, type DocumentIdentity } from './identity.ts';
+import { identityOf, lockIds, lockNames, provisionKey, repealTargets, textHash, type DocumentIdentity } from './identity.ts';
+import { frameText } from './version-text.ts';
 
 /** `new`: first version of a new document; `revised`: a new version of a known one; `unchanged`: text already recorded. */
 export type RecordOutcome = 'new' | 'revised' | 'unchanged';
@@ -266,25 +267,33 @@ function recordPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIden
  * and the provisions' texts are appended to `texts` and named by byte offset and length.
  * Why: the texts are 95% of a batch's bytes, and Postgres 15 lexes JSON strings a byte at a time
  * (measured: parsing them as jsonb was 28% of the server's time); as one bytea they arrive as is.
+ * A segmented text is sent as its frame, and an undated measure that is its provision's whole
+ * text names that provision: the record stores them so (migration 0021).
  * @internal
  */
 function batchPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdentity, sha: string, texts: TextBlob): Record<string, unknown> {
-  const [textAt, textLen] = texts.add(doc.text);
-  const sent = new Map<string, [number, number]>();
+  // A segmented text goes as its frame (db/version-text.ts): the provisions hold the rest.
+  const frame = frameText(doc.text, doc.provisions);
+  const [textAt, textLen] = texts.add(frame ?? doc.text);
+  const sent = new Map<string, { ord: number; at: number; len: number }>();
   return {
     ...payloadFields(doc, seen, identity, sha),
-    text_at: textAt,
-    text_len: textLen,
-    provisions: doc.provisions.map((p) => {
+    ...(frame === null ? { text_at: textAt, text_len: textLen } : { frame_at: textAt, frame_len: textLen }),
+    provisions: doc.provisions.map((p, ord) => {
       const [at, len] = texts.add(p.text);
-      sent.set(p.text, [at, len]);
-      return { path: p.path, label: p.label, level: p.level, heading: p.heading, at, len };
+      if (!sent.has(p.text)) sent.set(p.text, { ord, at, len });
+      return { path: p.path, label: p.label, level: p.level, heading: p.heading, at, len, key: provisionKey(p) };
     }),
     // A measure is most often its whole provision (39 of the seeds' 49): its text is named by the
-    // provision's offset and length rather than sent twice.
+    // provision's offset and length rather than sent twice, and an undated one is stored as a
+    // reference to the provision (`prov`, migration 0021).
     measures: doc.measures.map((m) => {
-      const [at, len] = sent.get(m.text) ?? texts.add(m.text);
-      return { ...measureFields(m), at, len };
+      const p = sent.get(m.text);
+      if (p === undefined) {
+        const [at, len] = texts.add(m.text);
+        return { ...measureFields(m), at, len };
+      }
+      return { ...measureFields(m), at: p.at, len: p.len, ...(m.endsOn === null ? { prov: p.ord } : {}) };
     }),
   };
 }

@@ -129,7 +129,13 @@ export interface VersionsTable {
   effective: DateString | null;
   expires: DateString | null;
   validity_basis: string | null;
-  text: string;
+  /**
+   * The version's text; null when it is stored as `text_frame` (0021). Read it with
+   * `versionText` (db/document.repository.ts), which rebuilds a framed one.
+   */
+  text: string | null;
+  /** The text with its provisions' texts replaced by references to them (0021, db/version-text.ts); else null. */
+  text_frame: ColumnType<string | null, string | null | undefined, string | null>;
   notice: Json | null;
   snapshot_id: number | null;
   seen_at: Timestamp;
@@ -207,7 +213,13 @@ export interface MeasuresTable {
   ends_on: DateString | null;
   amounts: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
   responsible: ColumnType<string[], readonly string[] | undefined, readonly string[]>;
-  text: string;
+  /**
+   * The measure's sentence or article; null for an undated measure that is its provision's whole
+   * text, stored as `provision_id` (0021). Read it with `measureText` (db/document.repository.ts).
+   */
+  text: string | null;
+  /** `provision_texts.id` of the provision whose whole text an undated measure is (0021); else null. */
+  provision_id: ColumnType<number | null, number | null | undefined, number | null>;
   /** The measure's version's document (0011); written by the recording functions. */
   document_id: number;
   /**
