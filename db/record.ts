@@ -254,11 +254,23 @@ async function touchKnownVersions(
 
 /** The argument of `pt_record_document`: keys, hashes and lock ids computed here, rows as JSON. @internal */
 function recordPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdentity, sha: string): Record<string, unknown> {
+  // As in a batch (migration 0021): a segmented text as its frame, provisions with their keys, an
+  // undated measure that is its provision's whole text as a reference to it. The whole texts go
+  // too, so that the payload records the same on a database not yet migrated to 0021.
+  const frame = frameText(doc.text, doc.provisions);
+  const ordOf = new Map<string, number>();
+  doc.provisions.forEach((p, ord) => {
+    if (!ordOf.has(p.text)) ordOf.set(p.text, ord);
+  });
   return {
     ...payloadFields(doc, seen, identity, sha),
     text: doc.text,
-    provisions: doc.provisions.map((p) => ({ path: p.path, label: p.label, level: p.level, heading: p.heading, text: p.text })),
-    measures: doc.measures.map((m) => ({ ...measureFields(m), text: m.text })),
+    ...(frame === null ? {} : { text_frame: frame }),
+    provisions: doc.provisions.map((p) => ({ path: p.path, label: p.label, level: p.level, heading: p.heading, text: p.text, key: provisionKey(p) })),
+    measures: doc.measures.map((m) => {
+      const prov = m.endsOn === null ? ordOf.get(m.text) : undefined;
+      return { ...measureFields(m), text: m.text, ...(prov === undefined ? {} : { prov }) };
+    }),
   };
 }
 

@@ -14,9 +14,8 @@
  *    stands in the text, replaced by U+001A, the provision's ordinal (0-based, in the version's
  *    `provision_ids`) and U+001A again; the rest (title lines, labels, what lies between
  *    provisions) kept as is. `versions.text` is then null. The text is rebuilt from the frame and
- *    the provisions (db/version-text.ts). Written by the set-based recording only; a version
- *    recorded one by one (pt_record_document, and the fallback of a batch) keeps its whole text.
- *    A text holding U+001A itself is never framed.
+ *    the provisions (db/version-text.ts). A version a batch records one by one (its fallback)
+ *    keeps its whole text. A text holding U+001A itself is never framed.
  * 2. `measures.provision_id`: an undated measure whose text is its provision's whole text names
  *    that provision (`provision_texts.id`) and stores no text. Dated measures always keep their
  *    text: the `expiring` list and its triggers (0020) read only dated measures and are unchanged.
@@ -34,6 +33,11 @@
  *    once (its id kept when stored already), and again only when inserted; and the new
  *    documents are matched to their payloads by a key read once per document (the join read it
  *    from the payload for every pair: 41 of a batch's 45 ms).
+ * 5. `pt_record_document(p)`, the one-by-one path (a page of one document, as the ingest worker
+ *    mostly records, and a batch's fallback): the same, in JSON: a provision may carry its `key`,
+ *    a text its `text_frame` and an undated measure its `prov`; these win over the whole `text`
+ *    sent beside them (which an earlier pt_record_document records). A payload without them is
+ *    recorded as before.
  *
  * Frozen history: never edit after it has run anywhere; add a later migration instead.
  */
@@ -73,6 +77,198 @@ language sql immutable as $fn$
                             from jsonb_array_elements(p->'measures') with ordinality as x(m, n)), '[]'::jsonb))
 $fn$`;
 
+/** 0013's pt_record_document, taking provision keys, a framed text and measures by provision (see 5 above). */
+const RECORD_DOCUMENT = `
+create or replace function pt_record_document(p jsonb)
+returns table (outcome text, document_id bigint, version_id bigint, seq integer)
+language plpgsql volatile
+set enable_seqscan = off
+set enable_hashjoin = off
+set enable_mergejoin = off
+set plan_cache_mode = force_generic_plan
+as $fn$
+#variable_conflict use_column
+declare
+  v_identity text := p->>'identity_key';
+  v_title_key text := p->>'title_key';
+  v_number text := p->>'doc_number';
+  v_kind text := p->>'kind';
+  v_sha text := p->>'text_sha256';
+  v_location text := p->>'location';
+  v_seen timestamptz := (p->>'seen_at')::timestamptz;
+  v_snapshot bigint := (p->>'snapshot_id')::bigint;
+  v_issuers text[] := array(select jsonb_array_elements_text(p->'issuers'));
+  v_issuer_keys text[] := array(select jsonb_array_elements_text(p->'issuer_keys'));
+  v_effective date := (p->>'effective')::date;
+  v_signed date := (p->>'signed_on')::date;
+  v_doc bigint;
+  v_ver bigint;
+  v_seq integer;
+  v_n bigint;
+  v_outcome text;
+  v_target bigint;
+  v_repealer bigint;
+  v_repealer_ends date;
+  v_keys uuid[];
+  v_ids bigint[];
+  r record;
+begin
+  -- 1. A text already recorded: note where it was seen, nothing else.
+  select v.document_id, v.id, v.seq into v_doc, v_ver, v_seq
+    from document_keys k join versions v on v.document_id = k.document_id
+   where k.key = v_identity and v.text_sha256 = v_sha;
+  if found then
+    insert into version_sources as s (version_id, location, snapshot_id, first_seen_at, last_seen_at)
+    values (v_ver, v_location, v_snapshot, v_seen, v_seen)
+    on conflict on constraint version_sources_version_location_key do update
+      set last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
+          snapshot_id = coalesce(excluded.snapshot_id, s.snapshot_id);
+    return query select 'unchanged'::text, v_doc, v_ver, v_seq;
+    return;
+  end if;
+
+  -- 2. Locks on this document's keys and on the documents it repeals, in the caller's order.
+  perform pg_advisory_xact_lock(l) from unnest(array(select jsonb_array_elements_text(p->'lock_ids'))::bigint[]) as l;
+
+  -- 3. Which document: by key; else one document with the same title and kind whose number does
+  --    not contradict and whose issuers overlap (or either has none), remembered under this key.
+  select k.document_id into v_doc from document_keys k where k.key = v_identity;
+  if not found then
+    select min(d.id), count(*) into v_doc, v_n
+      from documents d
+     where d.title_key = v_title_key and d.kind = v_kind
+       and (v_number is null or d.doc_number is null)
+       and (cardinality(v_issuer_keys) = 0 or cardinality(d.issuer_keys) = 0 or d.issuer_keys && v_issuer_keys);
+    if v_n <> 1 then
+      v_doc := null;
+    else
+      insert into document_keys (key, document_id) values (v_identity, v_doc) on conflict do nothing;
+      if v_number is not null then
+        update documents set doc_number = v_number where id = v_doc and doc_number is null;
+      end if;
+    end if;
+  end if;
+
+  if v_doc is not null then
+    select v.id, v.seq into v_ver, v_seq from versions v where v.document_id = v_doc and v.text_sha256 = v_sha;
+    if found then
+      -- Recorded by another process between step 1 and the lock, or a copy matched by title.
+      insert into version_sources as s (version_id, location, snapshot_id, first_seen_at, last_seen_at)
+      values (v_ver, v_location, v_snapshot, v_seen, v_seen)
+      on conflict on constraint version_sources_version_location_key do update
+        set last_seen_at = greatest(s.last_seen_at, excluded.last_seen_at),
+            snapshot_id = coalesce(excluded.snapshot_id, s.snapshot_id);
+      return query select 'unchanged'::text, v_doc, v_ver, v_seq;
+      return;
+    end if;
+    v_outcome := 'revised';
+  else
+    insert into documents (identity_key, title_key, doc_number, title, kind, issuers, issuer_keys, signed_on, effective, expires)
+    values (v_identity, v_title_key, v_number, p->>'title', v_kind, v_issuers, v_issuer_keys, v_signed, v_effective, (p->>'expires')::date)
+    returning id into v_doc;
+    insert into document_keys (key, document_id) values (v_identity, v_doc);
+    v_outcome := 'new';
+  end if;
+
+  -- 4. The provisions this document has not stored yet, then the version listing them in order.
+  v_keys := array(select coalesce(x.key, pt_provision_key(x.path, x.label, x.level, x.heading, x.text))
+                    from rows from (jsonb_to_recordset(p->'provisions') as (path text, label text, level text, heading text, text text, key uuid))
+                         with ordinality as x(path, label, level, heading, text, key, ord)
+                   order by x.ord);
+  insert into provision_texts (document_id, key, path, label, level, heading, text)
+  select v_doc, v_keys[x.ord], x.path, x.label, x.level, x.heading, x.text
+    from rows from (jsonb_to_recordset(p->'provisions') as (path text, label text, level text, heading text, text text))
+         with ordinality as x(path, label, level, heading, text, ord)
+  on conflict (document_id, key) do nothing;
+  v_ids := array(select t.id
+                   from unnest(v_keys) with ordinality as k(key, ord)
+                   cross join lateral (select t.id from provision_texts t where t.document_id = v_doc and t.key = k.key offset 0) as t
+                  order by k.ord);
+
+  select coalesce(max(v.seq), 0) + 1 into v_seq from versions v where v.document_id = v_doc;
+  insert into versions (document_id, seq, text_sha256, title, doc_number, doc_number_raw, issuers, signed_on, published_on,
+                        effective, expires, validity_basis, text, text_frame, notice, snapshot_id, seen_at, provision_ids)
+  values (v_doc, v_seq, v_sha, p->>'title', v_number, p->>'doc_number_raw', v_issuers, v_signed, (p->>'published_on')::date,
+          v_effective, (p->>'expires')::date, p->>'validity_basis', case when p ? 'text_frame' then null else p->>'text' end, p->>'text_frame', p->'notice', v_snapshot, v_seen, v_ids)
+  returning id into v_ver;
+
+  insert into measures (version_id, document_id, ord, path, kind, starts_on, ends_on, amounts, responsible, text, provision_id, basis)
+  select v_ver, v_doc, x.ord - 1, x.path, x.kind, x.starts_on, x.ends_on, coalesce(x.amounts, '{}'), coalesce(x.responsible, '{}'),
+         case when x.prov is null or x.ends_on is not null then x.text end,
+         case when x.prov is not null and x.ends_on is null then v_ids[x.prov + 1] end, x.basis
+    from rows from (jsonb_to_recordset(p->'measures')
+                    as (path text, kind text, starts_on date, ends_on date, amounts text[], responsible text[], text text, basis text, prov integer))
+         with ordinality as x(path, kind, starts_on, ends_on, amounts, responsible, text, basis, prov, ord);
+
+  -- The dated measures of the document's earlier versions stop being current on the day this
+  -- version takes effect (at once when its start is unknown).
+  if v_seq > 1 then
+    update measures m set superseded_on = coalesce(v_effective, v_signed, '-infinity'::date)
+     where m.version_id in (select v.id from versions v where v.document_id = v_doc and v.seq < v_seq)
+       and m.ends_on is not null
+       and m.superseded_on > coalesce(v_effective, v_signed, '-infinity'::date);
+  end if;
+
+  insert into version_sources (version_id, location, snapshot_id, first_seen_at, last_seen_at)
+  values (v_ver, v_location, v_snapshot, v_seen, v_seen);
+
+  if v_outcome = 'revised' then
+    -- The document's own columns follow its latest version.
+    update documents
+       set title = p->>'title', title_key = v_title_key, doc_number = coalesce(v_number, doc_number), kind = v_kind,
+           issuers = v_issuers, issuer_keys = v_issuer_keys, signed_on = v_signed, effective = v_effective,
+           expires = (p->>'expires')::date, updated_at = now()
+     where id = v_doc;
+  end if;
+
+  -- 5. Repeals this version names: relations, and the targets already known marked repealed from
+  --    this document's effective (else signing) date, unless another document repealed them first.
+  for r in select * from jsonb_to_recordset(p->'repeals') as (doc_number text, title text, title_key text, target_key text) loop
+    v_target := null;
+    if r.doc_number is not null then
+      select k.document_id into v_target from document_keys k where k.key = 'no:' || r.doc_number and k.document_id <> v_doc;
+    end if;
+    if v_target is null and r.title_key is not null then
+      select min(d.id), count(*) into v_target, v_n
+        from documents d
+       where d.title_key = r.title_key and d.id <> v_doc
+         and (r.doc_number is null or d.doc_number is null or d.doc_number = r.doc_number);
+      if v_n <> 1 then v_target := null; end if;
+    end if;
+    insert into relations as rel (from_document_id, from_version_id, kind, to_document_id, to_doc_number, to_title, to_title_key, target_key)
+    values (v_doc, v_ver, 'repeals', v_target, r.doc_number, r.title, r.title_key, r.target_key)
+    on conflict on constraint relations_from_kind_target_key do update
+      set from_version_id = excluded.from_version_id,
+          to_document_id = coalesce(excluded.to_document_id, rel.to_document_id);
+    if v_target is not null then
+      update documents set status = 'repealed', repealed_by = v_doc, ended_on = coalesce(v_effective, v_signed), updated_at = now()
+       where id = v_target and (status = 'active' or repealed_by = v_doc);
+    end if;
+  end loop;
+
+  -- 6. Repeals recorded before this document arrived that name it: link them, and mark it
+  --    repealed by the repealer whose end date is earliest (unknown dates last).
+  with linked as (
+    update relations rel set to_document_id = v_doc
+     where rel.kind = 'repeals' and rel.to_document_id is null and rel.from_document_id <> v_doc
+       and ((v_number is not null and rel.to_doc_number = v_number)
+            or (rel.to_title_key = v_title_key and (v_number is null or rel.to_doc_number is null)))
+    returning rel.from_document_id
+  )
+  select d.id, coalesce(d.effective, d.signed_on) into v_repealer, v_repealer_ends
+    from documents d where d.id in (select l.from_document_id from linked l)
+   order by coalesce(d.effective, d.signed_on) nulls last, d.id
+   limit 1;
+  if v_repealer is not null then
+    update documents set status = 'repealed', repealed_by = v_repealer, ended_on = v_repealer_ends, updated_at = now()
+     where id = v_doc and (status = 'active' or repealed_by = v_repealer);
+  end if;
+
+  return query select v_outcome, v_doc, v_ver, v_seq;
+end
+$fn$`;
+
+/** 0013's pt_record_documents, taking provision keys, framed texts and measures by provision (see 1–4 above). */
 const RECORD_DOCUMENTS = `
 create or replace function pt_record_documents(ps jsonb, texts bytea)
 returns table (ord integer, outcome text, document_id bigint, version_id bigint, seq integer, error_code text, error_message text)
@@ -329,6 +525,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     $do$`.execute(db);
   await sql.raw(UNFRAME).execute(db);
   await sql.raw(BATCH_DOCUMENT).execute(db);
+  await sql.raw(RECORD_DOCUMENT).execute(db);
   await sql.raw(RECORD_DOCUMENTS).execute(db);
 }
 

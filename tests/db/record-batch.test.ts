@@ -179,6 +179,18 @@ describe.each(BACKENDS)('what a revision stores, on %s', (backend) => {
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from provision_texts`.execute(t.db);
       expect(rows[0]!.n).toBe(6);
       expect(await countRows(t.db)).toMatchObject({ versions: 3, provisions: 12, measures: 6 });
+      // Each text stored as its frame, read back whole; the undated measure (第三条, the article's
+      // whole text) stored as a reference to its article, read back with its text.
+      const stored = await t.db.selectFrom('versions').select(['text', 'text_frame']).execute();
+      expect(stored.map((v) => [v.text, typeof v.text_frame])).toEqual([[null, 'string'], [null, 'string'], [null, 'string']]);
+      for (const [r, v] of [[v1, 1], [v2, 2], [v3, 3]] as const) {
+        expect((await textInForce(t.db, r.documentId, '2099-01-01')).version?.seq).toBe(3);
+        const measures = await measuresOfVersions(t.db, [r.versionId]);
+        expect(measures.map((m) => [m.path, m.text])).toEqual(revision(v).measures.map((m) => [m.path, m.text]));
+      }
+      expect((await textInForce(t.db, v3.documentId, '2099-01-01')).version?.text).toBe(revision(3).text);
+      const byRef = await t.db.selectFrom('measures').select(['path']).where('text', 'is', null).execute();
+      expect(byRef.map((m) => m.path)).toEqual(['第三条', '第三条', '第三条']);
     });
   }
 
