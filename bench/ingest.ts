@@ -249,6 +249,9 @@ const load = () => loadavg().map((l) => l.toFixed(1)).join(' ');
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
+/** The tables recording writes, in an order their rows can be loaded in. */
+const RECORDED_TABLES = ['documents', 'document_keys', 'provision_texts', 'versions', 'measures', 'version_sources', 'relations'] as const;
+
 /**
  * What recording left on disk, per table (heap, TOAST and indexes: pg_total_relation_size),
  * largest first; tables it did not write are left out.
@@ -257,7 +260,7 @@ async function tableBytes(db: Kysely<Database>): Promise<Map<string, number>> {
   const { rows } = await sql<{ name: string; bytes: string }>`
     select relname as name, pg_total_relation_size(relid) as bytes
       from pg_stat_user_tables
-     where relname in ('documents', 'document_keys', 'versions', 'provision_texts', 'measures', 'version_sources', 'relations')
+     where relname = any(${[...RECORDED_TABLES]}::text[])
      order by 2 desc`.execute(db);
   return new Map(rows.map((r) => [r.name, Number(r.bytes)]));
 }
@@ -269,9 +272,6 @@ async function extraIndexes(db: Kysely<Database>): Promise<string[]> {
       from pg_index where indrelid in ('versions'::regclass, 'provision_texts'::regclass, 'measures'::regclass) and not indisunique`.execute(db);
   return rows.map((r) => `${r.name} (${/using (\w+)/i.exec(r.def)?.[1] ?? '?'})`);
 }
-
-/** The tables recording writes, in an order their rows can be loaded in. */
-const RECORDED_TABLES = ['documents', 'document_keys', 'provision_texts', 'versions', 'measures', 'version_sources', 'relations'] as const;
 
 /**
  * The rows recording left in database `name` (before the search indexing marks them), as COPY
@@ -322,6 +322,8 @@ async function floorCopy(dumps: Map<string, Buffer>): Promise<{ seconds: number;
   const load = async (c: pg.Client, table: string, rows: Buffer) => {
     await streamPipeline(Readable.from([rows]), c.query(copyFrom(`copy ${table} from stdin`)));
   };
+  // Each table's part per connection, cut before the clock starts.
+  const parts = new Map([...dumps].map(([table, rows]) => [table, splitLines(rows, CONCURRENCY)]));
   try {
     const server0 = await backendCpu(name);
     const cpu0 = process.cpuUsage();
@@ -336,7 +338,7 @@ async function floorCopy(dumps: Map<string, Buffer>): Promise<{ seconds: number;
         clients.map(async (c, k) => {
           await c.query('begin');
           for (const table of tables) {
-            const part = splitLines(dumps.get(table)!, CONCURRENCY)[k];
+            const part = parts.get(table)![k];
             if (part) await load(c, table, part);
           }
           await c.query('commit');

@@ -51,17 +51,8 @@ export function textHash(text: string): string {
 
 /** Characters (code points) in `s`, as Postgres's length() counts them in a UTF-8 database. */
 function codePoints(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n--;
-        i++;
-      }
-    }
-  }
+  let n = 0;
+  for (const _ of s) n++; // a string iterates by code point
   return n;
 }
 

@@ -258,18 +258,15 @@ function recordPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIden
   // undated measure that is its provision's whole text as a reference to it. The whole texts go
   // too, so that the payload records the same on a database not yet migrated to 0021.
   const frame = frameText(doc.text, doc.provisions);
-  const ordOf = new Map<string, number>();
-  doc.provisions.forEach((p, ord) => {
-    if (!ordOf.has(p.text)) ordOf.set(p.text, ord);
-  });
+  const ordOf = provisionOrdinals(doc);
   return {
     ...payloadFields(doc, seen, identity, sha),
     text: doc.text,
     ...(frame === null ? {} : { text_frame: frame }),
     provisions: doc.provisions.map((p) => ({ path: p.path, label: p.label, level: p.level, heading: p.heading, text: p.text, key: provisionKey(p) })),
     measures: doc.measures.map((m) => {
-      const prov = m.endsOn === null ? ordOf.get(m.text) : undefined;
-      return { ...measureFields(m), text: m.text, ...(prov === undefined ? {} : { prov }) };
+      const prov = ordOf.get(m.text);
+      return { ...measureFields(m), text: m.text, ...(prov !== undefined && m.endsOn === null ? { prov } : {}) };
     }),
   };
 }
@@ -287,27 +284,38 @@ function batchPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdent
   // A segmented text goes as its frame (db/version-text.ts): the provisions hold the rest.
   const frame = frameText(doc.text, doc.provisions);
   const [textAt, textLen] = texts.add(frame ?? doc.text);
-  const sent = new Map<string, { ord: number; at: number; len: number }>();
+  const ordOf = provisionOrdinals(doc);
+  const sent: [at: number, len: number][] = [];
   return {
     ...payloadFields(doc, seen, identity, sha),
     ...(frame === null ? { text_at: textAt, text_len: textLen } : { frame_at: textAt, frame_len: textLen }),
-    provisions: doc.provisions.map((p, ord) => {
+    provisions: doc.provisions.map((p) => {
       const [at, len] = texts.add(p.text);
-      if (!sent.has(p.text)) sent.set(p.text, { ord, at, len });
+      sent.push([at, len]);
       return { path: p.path, label: p.label, level: p.level, heading: p.heading, at, len, key: provisionKey(p) };
     }),
     // A measure is most often its whole provision (39 of the seeds' 49): its text is named by the
     // provision's offset and length rather than sent twice, and an undated one is stored as a
     // reference to the provision (`prov`, migration 0021).
     measures: doc.measures.map((m) => {
-      const p = sent.get(m.text);
-      if (p === undefined) {
+      const prov = ordOf.get(m.text);
+      if (prov === undefined) {
         const [at, len] = texts.add(m.text);
         return { ...measureFields(m), at, len };
       }
-      return { ...measureFields(m), at: p.at, len: p.len, ...(m.endsOn === null ? { prov: p.ord } : {}) };
+      const [at, len] = sent[prov]!;
+      return { ...measureFields(m), at, len, ...(m.endsOn === null ? { prov } : {}) };
     }),
   };
+}
+
+/** Each provision text of `doc` and the ordinal of the first provision with it: what a measure that is a whole provision names. @internal */
+function provisionOrdinals(doc: PolicyDocument): Map<string, number> {
+  const ordOf = new Map<string, number>();
+  doc.provisions.forEach((p, ord) => {
+    if (!ordOf.has(p.text)) ordOf.set(p.text, ord);
+  });
+  return ordOf;
 }
 
 /**
