@@ -143,12 +143,42 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
     db,
     prepared.map((p) => ({ key: p.identity.identityKey, sha: p.sha, seen: items[p.i]!.seen })),
   );
-  const pending: { i: number; identity: DocumentIdentity; sha: string }[] = [];
+  // Rounds: the k-th item under one identity key goes in round k, and a batch holds items of one
+  // round only. The database records a batch set-based when each of its documents appears once
+  // in it, and one by one otherwise; so several versions of one document (a directory holding a
+  // law's history) are recorded set-based, round after round, each after the one before it.
+  const rounds: { i: number; identity: DocumentIdentity; sha: string }[][] = [];
+  const seenKeys = new Map<string, number>();
   prepared.forEach((p, k) => {
     const hit = known[k];
-    if (hit) results[p.i] = hit;
-    else pending.push(p);
+    if (hit) {
+      results[p.i] = hit;
+      return;
+    }
+    const round = seenKeys.get(p.identity.identityKey) ?? 0;
+    seenKeys.set(p.identity.identityKey, round + 1);
+    (rounds[round] ??= []).push(p);
   });
+  for (const pending of rounds) await recordPending(db, items, pending, results);
+  // A document that lost a race for a unique key (another process recorded it in between) is
+  // tried once more on its own: it is then found as recorded.
+  for (let i = 0; i < results.length; i++) {
+    const r = results[i];
+    if (r?.outcome === 'failed' && r.error instanceof RecordError && RETRY_CODES.has(r.error.code)) {
+      results[i] = await recordDocument(db, items[i]!.doc, items[i]!.seen).catch((e: unknown) => ({ outcome: 'failed' as const, error: coerceError(e) }));
+    }
+  }
+  // Array.from, not map: map would keep a hole (an item the database returned no row for) a hole.
+  return Array.from(results, (r, i) => r ?? { outcome: 'failed' as const, error: new Error(`document ${i} was not recorded`) });
+}
+
+/** Sends `pending` (items not recorded yet) to `pt_record_documents` in batches; fills `results`. */
+async function recordPending(
+  db: Kysely<Database>,
+  items: readonly RecordItem[],
+  pending: readonly { i: number; identity: DocumentIdentity; sha: string }[],
+  results: (RecordItemResult | undefined)[],
+): Promise<void> {
   for (let start = 0; start < pending.length; ) {
     const batch: { i: number; json: string }[] = [];
     const texts = new TextBlob();
@@ -175,16 +205,6 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
     }
     start = end;
   }
-  // A document that lost a race for a unique key (another process recorded it in between) is
-  // tried once more on its own: it is then found as recorded.
-  for (let i = 0; i < results.length; i++) {
-    const r = results[i];
-    if (r?.outcome === 'failed' && r.error instanceof RecordError && RETRY_CODES.has(r.error.code)) {
-      results[i] = await recordDocument(db, items[i]!.doc, items[i]!.seen).catch((e: unknown) => ({ outcome: 'failed' as const, error: coerceError(e) }));
-    }
-  }
-  // Array.from, not map: map would keep a hole (an item the database returned no row for) a hole.
-  return Array.from(results, (r, i) => r ?? { outcome: 'failed' as const, error: new Error(`document ${i} was not recorded`) });
 }
 
 /** Provision texts marked searchable per statement of {@link indexSearch}. */
