@@ -147,7 +147,7 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
   // round only. The database records a batch set-based when each of its documents appears once
   // in it, and one by one otherwise; so several versions of one document (a directory holding a
   // law's history) are recorded set-based, round after round, each after the one before it.
-  const rounds: { i: number; identity: DocumentIdentity; sha: string }[][] = [];
+  const rounds: Pending[][] = [];
   const seenKeys = new Map<string, number>();
   prepared.forEach((p, k) => {
     const hit = known[k];
@@ -159,7 +159,19 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
     seenKeys.set(p.identity.identityKey, round + 1);
     (rounds[round] ??= []).push(p);
   });
-  for (const pending of rounds) await recordPending(db, items, pending, results);
+  // A revision is sent against the document's latest version (its base): the provisions it
+  // shares with it go as references (migration 0023). Round after round, the version the
+  // round before recorded is the next one's base.
+  const bases = await latestVersions(db, rounds[0]?.map((p) => p.identity.identityKey) ?? []);
+  for (const pending of rounds) {
+    await recordPending(db, items, pending, results, bases);
+    for (const p of pending) {
+      const r = results[p.i];
+      // An `unchanged` version may hold other provisions than this copy (punctuation width): no base.
+      if (p.keys !== undefined && (r?.outcome === 'new' || r?.outcome === 'revised')) bases.set(p.identity.identityKey, { versionId: r.versionId, keys: p.keys });
+      else bases.delete(p.identity.identityKey);
+    }
+  }
   // A document that lost a race for a unique key (another process recorded it in between) is
   // tried once more on its own: it is then found as recorded.
   for (let i = 0; i < results.length; i++) {
@@ -172,19 +184,53 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
   return Array.from(results, (r, i) => r ?? { outcome: 'failed' as const, error: new Error(`document ${i} was not recorded`) });
 }
 
+/** An item of {@link recordDocuments} not recorded yet; `keys`, its provisions' keys, once its payload is built. */
+interface Pending {
+  readonly i: number;
+  readonly identity: DocumentIdentity;
+  readonly sha: string;
+  keys?: readonly string[];
+}
+
+/** A version a revision is sent against: its id and its provisions' keys, in order. */
+interface BaseVersion {
+  readonly versionId: number;
+  readonly keys: readonly string[];
+}
+
+/**
+ * The latest version of each document known under one of `identityKeys`, with its provisions'
+ * keys (migration 0023); documents unknown, or whose latest version has no provisions, are left out.
+ * @internal
+ */
+async function latestVersions(db: Kysely<Database>, identityKeys: readonly string[]): Promise<Map<string, BaseVersion>> {
+  const out = new Map<string, BaseVersion>();
+  if (identityKeys.length === 0) return out;
+  const { rows } = await sql<{ key: string; version_id: number; keys: string }>`
+    select k.key, b.id as version_id, array_to_string(b.provision_keys, ',') as keys
+      from document_keys k
+      cross join lateral (select v.id, v.provision_keys from versions v where v.document_id = k.document_id order by v.seq desc limit 1) as b
+     where k.key = any(${identityKeys}::text[]) and b.provision_keys is not null`.execute(db);
+  for (const r of rows) out.set(r.key, { versionId: Number(r.version_id), keys: r.keys === '' ? [] : r.keys.split(',') });
+  return out;
+}
+
 /** Sends `pending` (items not recorded yet) to `pt_record_documents` in batches; fills `results`. */
 async function recordPending(
   db: Kysely<Database>,
   items: readonly RecordItem[],
-  pending: readonly { i: number; identity: DocumentIdentity; sha: string }[],
+  pending: readonly Pending[],
   results: (RecordItemResult | undefined)[],
+  bases: ReadonlyMap<string, BaseVersion>,
 ): Promise<void> {
   for (let start = 0; start < pending.length; ) {
     const batch: { i: number; json: string }[] = [];
     const texts = new TextBlob();
     for (let k = start; k < pending.length && batch.length < BATCH_DOCUMENTS && (batch.length === 0 || texts.bytes < BATCH_BYTES); k++) {
       const p = pending[k]!;
-      batch.push({ i: p.i, json: JSON.stringify(batchPayload(items[p.i]!.doc, items[p.i]!.seen, p.identity, p.sha, texts)) });
+      const { doc, seen } = items[p.i]!;
+      p.keys = doc.provisions.map(provisionKey);
+      batch.push({ i: p.i, json: JSON.stringify(batchPayload(doc, seen, p.identity, p.sha, texts, p.keys, bases.get(p.identity.identityKey))) });
     }
     const end = start + batch.length;
     const { rows } = await sql<{
@@ -297,34 +343,54 @@ function recordPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIden
  * Why: the texts are 95% of a batch's bytes, and Postgres 15 lexes JSON strings a byte at a time
  * (measured: parsing them as jsonb was 28% of the server's time); as one bytea they arrive as is.
  * A segmented text is sent as its frame, and an undated measure that is its provision's whole
- * text names that provision: the record stores them so (migration 0021).
+ * text names that provision: the record stores them so (migration 0021). Given the document's
+ * `base` version (its latest, read before), a provision the base has goes as its ordinal there,
+ * with no fields and no text (migration 0023).
  * @internal
  */
-function batchPayload(doc: PolicyDocument, seen: SeenAt, identity: DocumentIdentity, sha: string, texts: TextBlob): Record<string, unknown> {
+function batchPayload(
+  doc: PolicyDocument,
+  seen: SeenAt,
+  identity: DocumentIdentity,
+  sha: string,
+  texts: TextBlob,
+  keys: readonly string[],
+  base: BaseVersion | undefined,
+): Record<string, unknown> {
   // A segmented text goes as its frame (db/version-text.ts): the provisions hold the rest.
   const frame = frameText(doc.text, doc.provisions);
   const [textAt, textLen] = texts.add(frame ?? doc.text);
   const ordOf = provisionOrdinals(doc);
-  const sent: [at: number, len: number][] = [];
+  // A provision the base version has (same key) goes as its ordinal there, with no text.
+  const inBase = new Map<string, number>();
+  base?.keys.forEach((key, j) => {
+    if (!inBase.has(key)) inBase.set(key, j);
+  });
+  const sent: ([at: number, len: number] | undefined)[] = [];
+  let shared = 0;
+  const provisions = doc.provisions.map((p, o) => {
+    const j = inBase.get(keys[o]!);
+    if (j !== undefined) {
+      shared++;
+      return { base: j };
+    }
+    const [at, len] = texts.add(p.text);
+    sent[o] = [at, len];
+    return { path: p.path, label: p.label, level: p.level, heading: p.heading, at, len, key: keys[o] };
+  });
   return {
     ...payloadFields(doc, seen, identity, sha),
     ...(frame === null ? { text_at: textAt, text_len: textLen } : { frame_at: textAt, frame_len: textLen }),
-    provisions: doc.provisions.map((p) => {
-      const [at, len] = texts.add(p.text);
-      sent.push([at, len]);
-      return { path: p.path, label: p.label, level: p.level, heading: p.heading, at, len, key: provisionKey(p) };
-    }),
-    // A measure is most often its whole provision (39 of the seeds' 49): its text is named by the
-    // provision's offset and length rather than sent twice, and an undated one is stored as a
-    // reference to the provision (`prov`, migration 0021).
+    ...(base !== undefined && shared > 0 ? { base_version: base.versionId } : {}),
+    provisions,
+    // A measure is most often its whole provision (39 of the seeds' 49): an undated one is stored
+    // as a reference to the provision (`prov`, migration 0021) and sends no text; a dated one
+    // names the provision's text by its offset and length when the provision was sent.
     measures: doc.measures.map((m) => {
       const prov = ordOf.get(m.text);
-      if (prov === undefined) {
-        const [at, len] = texts.add(m.text);
-        return { ...measureFields(m), at, len };
-      }
-      const [at, len] = sent[prov]!;
-      return { ...measureFields(m), at, len, ...(m.endsOn === null ? { prov } : {}) };
+      if (prov !== undefined && m.endsOn === null) return { ...measureFields(m), prov };
+      const [at, len] = (prov === undefined ? undefined : sent[prov]) ?? texts.add(m.text);
+      return { ...measureFields(m), at, len };
     }),
   };
 }

@@ -142,6 +142,8 @@ export interface VersionsTable {
   created_at: DefaultedTimestamp;
   /** The version's provisions in order, ids of `provision_texts` (0013); bigint[]: strings on pg, numbers on PGlite. */
   provision_ids: ColumnType<Array<number | string>, readonly number[] | undefined, readonly number[]>;
+  /** The keys of those provisions, in the same order (0023; written by recording or a trigger); null without provisions. */
+  provision_keys: ColumnType<string[] | null, readonly string[] | null | undefined, readonly string[] | null>;
 }
 export type VersionRow = Selectable<VersionsTable>;
 export type NewVersion = Insertable<VersionsTable>;

@@ -198,6 +198,65 @@ describe.each(BACKENDS)('what a revision stores, on %s', (backend) => {
     });
   }
 
+  it("in batches, a revision is sent against the stored version; each version lists its provisions' keys, however it was recorded", async () => {
+    // Batches of two (a single item takes the one-by-one path): v2 against v1 as read from the
+    // database, v3 one by one (its keys written by the database's trigger), v4 against v3.
+    const pair = async (v: number, k: number) =>
+      (await recordDocuments(t.db, [{ doc: revision(v), seen: seen(`v${v}`) }, { doc: doc(k), seen: seen(`v${v}`) }]))[0] as RecordResult;
+    const r1 = await pair(1, 31);
+    const r2 = await pair(2, 32);
+    const r3 = await recordDocument(t.db, revision(3), seen('v3'));
+    const r4 = await pair(4, 34);
+    expect([r1, r2, r3, r4].map((r) => [r.outcome, r.seq])).toEqual([['new', 1], ['revised', 2], ['revised', 3], ['revised', 4]]);
+    for (const [r, v] of [[r1, 1], [r2, 2], [r3, 3], [r4, 4]] as const) {
+      const rows = await t.db.selectFrom('provisions').select(['path', 'label', 'text']).where('version_id', '=', r.versionId).orderBy('ord').execute();
+      expect(rows).toEqual(revision(v).provisions.map((p) => ({ path: p.path, label: p.label, text: p.text })));
+      const stored = await t.db.selectFrom('versions').select(['provision_keys']).where('id', '=', r.versionId).executeTakeFirstOrThrow();
+      expect(stored.provision_keys).toEqual(revision(v).provisions.map(provisionKey));
+      const measures = await measuresOfVersions(t.db, [r.versionId]);
+      expect(measures.map((m) => [m.path, m.endsOn, m.text])).toEqual(revision(v).measures.map((m) => [m.path, m.endsOn, m.text]));
+      expect((await textInForce(t.db, r.documentId, '2099-01-01')).version?.text).toBe(revision(4).text);
+    }
+    // Four articles once, then one new second article per revision; nothing stored twice.
+    const texts = await t.db.selectFrom('provision_texts').select(['text']).where('document_id', '=', r1.documentId).execute();
+    expect(texts.length).toBe(7);
+    // A version without provisions lists no keys.
+    const other = await t.db.selectFrom('versions').select(['provision_keys', 'provision_ids']).where('document_id', '!=', r1.documentId).execute();
+    expect(other.every((v) => v.provision_ids.length > 0 ? v.provision_keys?.length === v.provision_ids.length : v.provision_keys === null)).toBe(true);
+  });
+
+  it('records one by one a document whose base version is not its own, and fails alone one naming an ordinal its base does not have', async () => {
+    // Payloads as db/record.ts builds them, by hand: recordDocuments names only a version of the
+    // same document, read just before; this is what a deleted or wrong base does.
+    const [a] = (await recordDocuments(t.db, [{ doc: revision(1), seen: seen('a') }, { doc: doc(41), seen: seen('a') }])) as RecordResult[];
+    const payload = (k: number, base: number | null, provisions: unknown[]) => ({
+      identity_key: `no:测规〔2025〕${k}号`, title_key: `测试办法${k}`, doc_number: `测规〔2025〕${k}号`, doc_number_raw: null, kind: 'policy',
+      title: `测试办法${k}`, issuers: [], issuer_keys: [], signed_on: null, published_on: null, effective: null, expires: null,
+      validity_basis: null, text_sha256: `sha-${k}`, notice: null, location: 'by-hand', seen_at: '2026-01-05T08:00:00Z', snapshot_id: null,
+      lock_ids: [k], repeals: [], text_at: 0, text_len: 3, ...(base === null ? {} : { base_version: base }), provisions, measures: [],
+    });
+    const call = async (ps: unknown[]) =>
+      (await sql<{ ord: number; outcome: string | null; error_message: string | null }>`
+        select ord, outcome, error_message from pt_record_documents(${JSON.stringify(ps)}::jsonb, ${Buffer.from('abc')}::bytea) order by ord`.execute(t.db)).rows;
+    // Another document's version as base: refused set-based, then recorded one by one with that
+    // version's provision as its own (the same content, as its key says).
+    expect(await call([payload(42, a!.versionId, [{ base: 1 }]), payload(43, null, [])])).toEqual([
+      { ord: 1, outcome: 'new', error_message: null },
+      { ord: 2, outcome: 'new', error_message: null },
+    ]);
+    const d42 = await t.db.selectFrom('documents').select(['id']).where('doc_number', '=', '测规〔2025〕42号').executeTakeFirstOrThrow();
+    const v42 = await t.db.selectFrom('versions').select(['id', 'provision_keys']).where('document_id', '=', d42.id).executeTakeFirstOrThrow();
+    expect((await t.db.selectFrom('provisions').select(['text']).where('version_id', '=', v42.id).execute()).map((p) => p.text)).toEqual([
+      revision(1).provisions[1]!.text,
+    ]);
+    expect(v42.provision_keys).toEqual([provisionKey(revision(1).provisions[1]!)]);
+    // An ordinal past the base's end: that document fails with a message, the other is recorded.
+    const rows = await call([payload(44, a!.versionId, [{ base: 99 }]), payload(45, null, [])]);
+    expect(rows.map((r) => r.outcome)).toEqual([null, 'new']);
+    expect(rows[0]!.error_message).toContain('ordinal 99');
+    expect(await t.db.selectFrom('documents').select(['id']).where('doc_number', '=', '测规〔2025〕44号').execute()).toEqual([]);
+  });
+
   it("a batch's fallback (a revision that repeals another document) stores its texts and undated measures by reference too", async () => {
     // A document naming a repeal is recorded one by one inside pt_record_documents.
     const repealing = (v: number) => {

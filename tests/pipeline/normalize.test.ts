@@ -41,6 +41,13 @@ describe('normalizeForCompare', () => {
     expect(comparable('〔2025〕1 号\n\u3000\u3000第二条\u00a0本办法\t所称\u200b基金')).toBe('〔2025〕1号第二条本办法所称基金');
   });
 
+  it('keeps characters outside the Basic Multilingual Plane, and a lone surrogate, as they are, in texts of any length', () => {
+    expect(comparable('𠀀 𪚥（扩展B）😀\uD800尾')).toBe('𠀀𪚥(扩展B)😀\uD800尾');
+    const long = '第一条　𠀀本办法，'.repeat(5000);
+    expect(comparable(long)).toBe('第一条𠀀本办法,'.repeat(5000));
+    expect(normalizeForCompare(long).text).toBe(comparable(long));
+  });
+
   it('keeps 、 and 。 and the case of letters', () => {
     expect(comparable('科技、产业。CVC与cvc')).toBe('科技、产业。CVC与cvc');
   });
