@@ -41,6 +41,13 @@ export interface SeenAt {
 const RETRY_CODES = new Set(['23505', '40P01']);
 
 /**
+ * SQLSTATE of a revision sent against a base version that no longer has the provision it names
+ * (migration 0023: the document was deleted after {@link recordDocuments} read its latest
+ * version). Such a document is recorded again on its own, sent whole.
+ */
+const BASE_GONE = 'P0002';
+
+/**
  * Records `doc` as seen at `seen.source`.
  *
  * - Identity: the normalized document number, else the title's comparison form + issuers
@@ -173,10 +180,11 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
     }
   }
   // A document that lost a race for a unique key (another process recorded it in between) is
-  // tried once more on its own: it is then found as recorded.
+  // tried once more on its own: it is then found as recorded. So is one whose base version went
+  // away meanwhile: on its own it is sent whole.
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
-    if (r?.outcome === 'failed' && r.error instanceof RecordError && RETRY_CODES.has(r.error.code)) {
+    if (r?.outcome === 'failed' && r.error instanceof RecordError && (RETRY_CODES.has(r.error.code) || r.error.code === BASE_GONE)) {
       results[i] = await recordDocument(db, items[i]!.doc, items[i]!.seen).catch((e: unknown) => ({ outcome: 'failed' as const, error: coerceError(e) }));
     }
   }

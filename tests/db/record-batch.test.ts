@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { recordDocument, recordDocuments, RecordError, type RecordResult } from '../../db/record.ts';
-import { provisionKey } from '../../db/identity.ts';
+import { identityOf, lockIds, lockNames, provisionKey } from '../../db/identity.ts';
 import { countRows, measuresOfVersions, textInForce } from '../../db/document.repository.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -358,5 +358,35 @@ describe.each(BACKENDS)('provision keys, on %s', (backend) => {
        order by p.n`.execute(t.db);
     expect(provisions.map(provisionKey)).toEqual(rows.map((r) => r.key));
     expect(new Set(rows.map((r) => r.key)).size).toBeGreaterThan(provisions.length * 0.9);
+  });
+});
+
+describe('a base version deleted while its revision waits, on postgres', () => {
+  const t = useTestDatabase('postgres');
+
+  it('records the revision whole, on its own, as a new document', async () => {
+    const [first] = (await recordDocuments(t.db, [{ doc: revision(1), seen: seen('a') }, { doc: doc(61), seen: seen('a') }])) as RecordResult[];
+    // Another connection holds the document's advisory lock, so the batch below reads the latest
+    // version (its base) and then waits inside pt_record_documents; meanwhile the document is deleted.
+    const lock = lockIds(lockNames(identityOf(revision(2)), []));
+    const other = await t.openAnother();
+    await other.transaction().execute(async (tx) => {
+      for (const id of lock) await sql`select pg_advisory_xact_lock(${id}::bigint)`.execute(tx);
+      const pending = recordDocuments(t.db, [{ doc: revision(2), seen: seen('b') }, { doc: doc(62), seen: seen('b') }]);
+      for (let tries = 0; ; tries++) {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`.execute(tx);
+        if (rows[0]!.n > 0) break;
+        if (tries > 500) throw new Error('the batch never waited for the lock');
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await tx.deleteFrom('documents').where('id', '=', first!.documentId).execute();
+      return { pending }; // not awaited here: the batch waits for this transaction's lock
+    }).then(async ({ pending }) => {
+      const [r2, r62] = await pending;
+      expect(r2).toMatchObject({ outcome: 'new', seq: 1 });
+      expect(r62).toMatchObject({ outcome: 'new' });
+      const rows = await t.db.selectFrom('provisions').select(['text']).where('version_id', '=', (r2 as RecordResult).versionId).orderBy('ord').execute();
+      expect(rows.map((p) => p.text)).toEqual(revision(2).provisions.map((p) => p.text));
+    });
   });
 });
