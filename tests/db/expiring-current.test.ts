@@ -6,19 +6,14 @@
  *
  * The reference is findExpiring's previous SQL (every version joined, "no later version in force").
  */
-import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { Migrator, sql, type Kysely } from 'kysely';
-import pg from 'pg';
+import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../config.ts';
-import { openDatabase } from '../../db/connection.ts';
 import { findExpiring } from '../../db/expiring.repository.ts';
-import { MIGRATIONS_DIR, ProjectMigrationProvider, migrateOrThrow } from '../../db/migrator.ts';
+import { migrateOrThrow } from '../../db/migrator.ts';
 import { recordDocument, recordDocuments } from '../../db/record.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Measure, PolicyDocument } from '../../pipeline/types.ts';
-import { BACKENDS, useTestDatabase } from '../helpers/database.ts';
+import { BACKENDS, useTestDatabase, withDatabaseBefore } from '../helpers/database.ts';
 import { articles, makeDocument } from '../helpers/documents.ts';
 
 const seen = (source: string) => ({ source, seenAt: '2026-01-05T08:00:00Z' });
@@ -143,30 +138,13 @@ describe.each(BACKENDS)('current measures on %s', (backend) => {
 
 describe('migration 0011 on Postgres', () => {
   it('backfills document_id and superseded_on from the versions already recorded', async () => {
-    const base = getConfig().testDatabaseUrl;
-    const name = `pt_test_0011_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const db = await openDatabase({ databaseUrl: url.toString(), migrate: false });
-    try {
-      const names = (await readdir(MIGRATIONS_DIR)).map((f) => f.replace(/\.[a-z]+$/, '')).filter((n) => /^\d{4}_/.test(n)).sort();
-      const before = names.filter((n) => n < '0011_')!.at(-1)!;
-      const migrator = new Migrator({ db, provider: new ProjectMigrationProvider() });
-      const { error } = await migrator.migrateTo(before);
-      expect(error).toBeUndefined();
+    await withDatabaseBefore('0011', async (db) => {
       for (const round of HISTORY) for (const d of round) await recordDocument(db, d, seen('a'));
       const expected = await Promise.all(DAYS.map((on) => reference(db, on, '2029-12-31')));
       await migrateOrThrow(db);
       expect(await Promise.all(DAYS.map((on) => listed(db, on, '2029-12-31')))).toEqual(expected);
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from measures where document_id is null`.execute(db);
       expect(rows[0]!.n).toBe(0);
-    } finally {
-      await db.destroy();
-      await admin.query(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    }
+    });
   }, 120_000);
 });

@@ -3,16 +3,11 @@
  * (`versions.provision_keys`), so that a batch can send the next revision of any stored
  * document against them.
  */
-import { randomUUID } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
-import { Migrator } from 'kysely';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { getConfig } from '../../config.ts';
-import { openDatabase } from '../../db/connection.ts';
 import { provisionKey } from '../../db/identity.ts';
-import { MIGRATIONS_DIR, ProjectMigrationProvider, migrateOrThrow } from '../../db/migrator.ts';
+import { migrateOrThrow } from '../../db/migrator.ts';
 import { recordDocument, recordDocuments, type RecordResult } from '../../db/record.ts';
+import { withDatabaseBefore } from '../helpers/database.ts';
 import { articles, makeDocument } from '../helpers/documents.ts';
 
 const seen = (source: string) => ({ source, seenAt: '2026-01-05T08:00:00Z' });
@@ -26,19 +21,8 @@ const other = makeDocument({ docNumber: '迁规〔2025〕24号', title: '另一�
 
 describe('migration 0023 on Postgres', () => {
   it("backfills each stored version's provision keys, and the next revision in a batch is recorded against them", async () => {
-    const base = getConfig().testDatabaseUrl;
-    const name = `pt_test_0023_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    const db = await openDatabase({ databaseUrl: url.toString(), migrate: false });
-    try {
-      const names = (await readdir(MIGRATIONS_DIR)).map((f) => f.replace(/\.[a-z]+$/, '')).filter((n) => /^\d{4}_/.test(n)).sort();
-      const before = names.filter((n) => n < '0023_').at(-1)!;
-      const { error } = await new Migrator({ db, provider: new ProjectMigrationProvider() }).migrateTo(before);
-      expect(error).toBeUndefined();
+    // Recorded before 0023 with today's code, then migrated.
+    await withDatabaseBefore('0023', async (db) => {
       const v1 = await recordDocument(db, version(1), seen('a'));
       await recordDocument(db, other, seen('a'));
       await migrateOrThrow(db);
@@ -49,10 +33,6 @@ describe('migration 0023 on Postgres', () => {
       const texts = await db.selectFrom('provisions').select(['text']).where('version_id', '=', v2!.versionId).orderBy('ord').execute();
       expect(texts.map((p) => p.text)).toEqual(version(2).provisions.map((p) => p.text));
       expect(await db.selectFrom('provision_texts').select(['id']).execute()).toHaveLength(4);
-    } finally {
-      await db.destroy();
-      await admin.query(`drop database if exists "${name}" with (force)`);
-      await admin.end();
-    }
+    });
   }, 120_000);
 });

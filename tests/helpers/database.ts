@@ -14,11 +14,11 @@ import { createHash, randomUUID } from 'node:crypto';
 import { open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql, type Kysely } from 'kysely';
+import { Migrator, sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { getConfig } from '../../config.ts';
 import { createPGlite, openDatabase } from '../../db/connection.ts';
-import { MIGRATIONS_DIR } from '../../db/migrator.ts';
+import { MIGRATIONS_DIR, ProjectMigrationProvider } from '../../db/migrator.ts';
 import type { Database } from '../../db/schema.ts';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 
@@ -217,4 +217,33 @@ export function useTestDatabase(backend: BackendName, options: { clearEachTest?:
     openAnother: () => get().openAnother(),
     close: () => get().close(),
   };
+}
+
+/**
+ * Runs `fn` on a new Postgres database (on TEST_DATABASE_URL's server) migrated up to the last
+ * migration before `migration` (its number, e.g. '0011'), then drops the database: for tests of
+ * what a migration does to rows recorded before it. `fn` migrates the rest with migrateOrThrow.
+ */
+export async function withDatabaseBefore(migration: string, fn: (db: Kysely<Database>) => Promise<void>): Promise<void> {
+  const base = getConfig().testDatabaseUrl;
+  const name = `pt_test_${migration}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`create database "${name}"`);
+    const db = await openDatabase({ databaseUrl: withDatabase(base, name), migrate: false });
+    try {
+      const names = (await readdir(MIGRATIONS_DIR)).map((f) => f.replace(/\.[a-z]+$/, '')).filter((n) => /^\d{4}_/.test(n)).sort();
+      const before = names.filter((n) => n < `${migration}_`).at(-1);
+      if (before === undefined) throw new Error(`no migration before ${migration}`);
+      const { error } = await new Migrator({ db, provider: new ProjectMigrationProvider() }).migrateTo(before);
+      if (error) throw error;
+      await fn(db);
+    } finally {
+      await db.destroy();
+    }
+  } finally {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
 }
