@@ -124,7 +124,9 @@ const BATCH_BYTES = 8 * 1024 * 1024;
  * others go to the database in batches, each document in its own subtransaction, so a document
  * the database refuses is rolled back alone and reported as `failed` while the rest are kept.
  * A batch commits as a whole: if the connection is lost mid-batch, none of it is recorded
- * (never part of a document).
+ * (never part of a document). A revision is sent against its document's latest version, read
+ * just before: the provisions it kept go as references to that version's (migration 0023).
+ * Several versions of one document are sent in successive batches, in their order.
  *
  * @returns one result per item, in order.
  * @throws only when the database cannot be reached or a whole batch fails.
