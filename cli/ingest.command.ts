@@ -231,9 +231,12 @@ export interface IngestSourcesOptions {
 /**
  * Reads the sources one by one (each page stored as its snapshot as it is read) and records the
  * documents of several sources together, in order, whenever about {@link FLUSH_AT} documents or
- * text are waiting, and at the end; a batch is recorded while the sources after it are read. Same outcomes as {@link ingestOne} over each source in turn:
- * documents of one batch that are the same document are recorded one after the other in the
- * database. Never throws.
+ * text are waiting, and at the end; a batch is recorded while the sources after it are read. Same
+ * outcomes as {@link ingestOne} over each source in turn, but for versions of one document met in
+ * one batch: they are recorded one after the other, oldest first by their dates (signing, else
+ * taking effect; in the given order when one has none), so that a directory holding a law's old
+ * and new texts ends with the new one as the latest version (db/record.ts recordDocuments).
+ * Never throws.
  * @returns one result per source, in the order of `sources`.
  */
 export async function ingestSources(db: Kysely<Database>, sources: readonly string[], opts: IngestSourcesOptions = {}): Promise<InputResult[]> {

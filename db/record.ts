@@ -152,22 +152,24 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
     db,
     prepared.map((p) => ({ key: p.identity.identityKey, sha: p.sha, seen: items[p.i]!.seen })),
   );
-  // Rounds: the k-th item under one identity key goes in round k, and a batch holds items of one
-  // round only. The database records a batch set-based when each of its documents appears once
-  // in it, and one by one otherwise; so several versions of one document (a directory holding a
-  // law's history) are recorded set-based, round after round, each after the one before it.
-  const rounds: Pending[][] = [];
-  const seenKeys = new Map<string, number>();
+  // Rounds: items that may be one document (they share a key or a title) are put in successive
+  // rounds, and a batch holds items of one round only. The database records a batch set-based
+  // when no two of its documents share a key or a title, and one by one otherwise; so several
+  // versions of one document (a directory holding a law's history, some with its number and some
+  // without) are recorded set-based, round after round, each after the one before it. They go in
+  // the order of their dates (signing, else taking effect) when each has one, else in the order
+  // given: a law's history read in file-name order (new.md before old.md) is recorded oldest
+  // first, and its latest text is its latest version.
+  const pending: Pending[] = [];
   prepared.forEach((p, k) => {
     const hit = known[k];
-    if (hit) {
-      results[p.i] = hit;
-      return;
-    }
-    const round = seenKeys.get(p.identity.identityKey) ?? 0;
-    seenKeys.set(p.identity.identityKey, round + 1);
-    (rounds[round] ??= []).push(p);
+    if (hit) results[p.i] = hit;
+    else pending.push(p);
   });
+  const rounds: Pending[][] = [];
+  for (const group of sameDocumentGroups(pending)) {
+    for (const [round, p] of chronological(group, (p) => versionDate(items[p.i]!.doc)).entries()) (rounds[round] ??= []).push(p);
+  }
   // A revision is sent against the document's latest version (its base): the provisions it
   // shares with it go as references (migration 0023). Round after round, the version the
   // round before recorded is the next one's base.
@@ -192,6 +194,50 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
   }
   // Array.from, not map: map would keep a hole (an item the database returned no row for) a hole.
   return Array.from(results, (r, i) => r ?? { outcome: 'failed' as const, error: new Error(`document ${i} was not recorded`) });
+}
+
+/**
+ * `items` in groups that may be one document: linked by a shared identity key or title key
+ * (directly or through others), each group in the given order, groups in order of their first
+ * item. @internal
+ */
+function sameDocumentGroups<T extends { readonly identity: DocumentIdentity }>(items: readonly T[]): T[][] {
+  const parent = items.map((_, k) => k);
+  const root = (k: number): number => {
+    while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
+    return k;
+  };
+  const firstWith = new Map<string, number>();
+  items.forEach((x, k) => {
+    for (const name of [`k:${x.identity.identityKey}`, `t:${x.identity.titleKey}`]) {
+      const other = firstWith.get(name);
+      if (other === undefined) firstWith.set(name, k);
+      else parent[Math.max(root(k), root(other))] = Math.min(root(k), root(other));
+    }
+  });
+  const groups = new Map<number, T[]>();
+  items.forEach((x, k) => {
+    const r = root(k);
+    const g = groups.get(r);
+    if (g) g.push(x);
+    else groups.set(r, [x]);
+  });
+  return [...groups.values()];
+}
+
+/** The date a version's text dates from: its signing date, else the date it takes effect; null when it has neither. @internal */
+function versionDate(doc: PolicyDocument): string | null {
+  return doc.signedOn ?? doc.validity.effective;
+}
+
+/**
+ * `xs` (versions of one document) oldest first by `dateOf` when each has a date, keeping their
+ * order among equal dates; as given when any has none. @internal
+ */
+export function chronological<T>(xs: readonly T[], dateOf: (x: T) => string | null): T[] {
+  const dated = xs.map((x) => ({ x, on: dateOf(x) }));
+  if (xs.length < 2 || dated.some((d) => d.on === null)) return [...xs];
+  return dated.sort((a, b) => (a.on! < b.on! ? -1 : a.on! > b.on! ? 1 : 0)).map((d) => d.x);
 }
 
 /** An item of {@link recordDocuments} not recorded yet; `keys`, its provisions' keys, once its payload is built. */

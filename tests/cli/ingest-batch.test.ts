@@ -128,19 +128,23 @@ describe.each(BACKENDS)('ingestSources on %s', (backend) => {
     }
   });
 
-  it('records three versions of a document and two copies of a page met in one batch in file order, with their changes', async () => {
-    // The revised copy first: its 1752号 is the first version, the seed's text the second.
+  it('records three versions of a document and two copies of a page met in one batch oldest first, with their changes', async () => {
+    // The revised copy (its 1752号 signed 2026-03-01) comes first, the seed's text (2025-12-31)
+    // after it: the batch records the seed's 1752号 as the first version, the revised copy as the
+    // second and the one revised again (same date, later file) as the third, the record one by
+    // one leaves when the files come oldest first.
     const files = [revisedCopy, BULLETIN, bulletinCopy, revisedAgain];
-    const reference = await oneByOne(t.db, files);
+    await oneByOne(t.db, [BULLETIN, revisedCopy, bulletinCopy, revisedAgain]);
     const referenceState = await recordState(t.db);
     await clearDatabase(t.db);
     const results = await ingestSources(t.db, files);
-    expect(outcomesOf(results)).toEqual(reference);
+    expect(results.map((r) => r.source)).toEqual(files);
     expect(outcomesOf(results).map((o) => `${o[0]} ${o[2]} ${o[3]}`)).toEqual([
-      ...Array(8).fill('005_bulletin-revised.txt new 1'),
-      '002_82c496b701662624.txt revised 2',
+      '005_bulletin-revised.txt revised 2',
+      ...Array(7).fill('005_bulletin-revised.txt new 1'),
+      '002_82c496b701662624.txt new 1',
       ...Array(7).fill('002_82c496b701662624.txt unchanged 1'),
-      '006_bulletin-copy.txt unchanged 2',
+      '006_bulletin-copy.txt unchanged 1',
       ...Array(7).fill('006_bulletin-copy.txt unchanged 1'),
       '007_bulletin-revised-again.txt revised 3',
       ...Array(7).fill('007_bulletin-revised-again.txt unchanged 1'),
