@@ -152,14 +152,14 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
     db,
     prepared.map((p) => ({ key: p.identity.identityKey, sha: p.sha, seen: items[p.i]!.seen })),
   );
-  // Rounds: items that may be one document (they share a key or a title) are put in successive
-  // rounds, and a batch holds items of one round only. The database records a batch set-based
-  // when no two of its documents share a key or a title, and one by one otherwise; so several
-  // versions of one document (a directory holding a law's history, some with its number and some
-  // without) are recorded set-based, round after round, each after the one before it. They go in
-  // the order of their dates (signing, else taking effect) when each has one, else in the order
-  // given: a law's history read in file-name order (new.md before old.md) is recorded oldest
-  // first, and its latest text is its latest version.
+  // Rounds: items that may be one document (they share a key, or a title where one of them has
+  // no number) are put in successive rounds, and a batch holds items of one round only. The
+  // database records a batch set-based when no two of its documents share a key or a title, and
+  // one by one otherwise; so several versions of one document (a directory holding a law's
+  // history, some with its number and some without) are recorded set-based, round after round,
+  // each after the one before it. They go in the order of their dates (signing, else taking
+  // effect) when each has one, else in the order given: a law's history read in file-name order
+  // (new.md before old.md) is recorded oldest first, and its latest text is its latest version.
   const pending: Pending[] = [];
   prepared.forEach((p, k) => {
     const hit = known[k];
@@ -197,9 +197,10 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
 }
 
 /**
- * `items` in groups that may be one document: linked by a shared identity key or title key
- * (directly or through others), each group in the given order, groups in order of their first
- * item. @internal
+ * `items` in groups that may be one document: linked by a shared identity key, or by a shared
+ * title key where at least one of them has no number (the database matches such documents by
+ * title; two with different numbers are never one), directly or through others. Each group in the
+ * given order, groups in order of their first item. @internal
  */
 function sameDocumentGroups<T extends { readonly identity: DocumentIdentity }>(items: readonly T[]): T[][] {
   const parent = items.map((_, k) => k);
@@ -207,9 +208,11 @@ function sameDocumentGroups<T extends { readonly identity: DocumentIdentity }>(i
     while (parent[k] !== k) k = parent[k] = parent[parent[k]!]!;
     return k;
   };
+  const numberless = new Set(items.filter((x) => x.identity.docNumber === null).map((x) => x.identity.titleKey));
   const firstWith = new Map<string, number>();
   items.forEach((x, k) => {
-    for (const name of [`k:${x.identity.identityKey}`, `t:${x.identity.titleKey}`]) {
+    const names = numberless.has(x.identity.titleKey) ? [`k:${x.identity.identityKey}`, `t:${x.identity.titleKey}`] : [`k:${x.identity.identityKey}`];
+    for (const name of names) {
       const other = firstWith.get(name);
       if (other === undefined) firstWith.set(name, k);
       else parent[Math.max(root(k), root(other))] = Math.min(root(k), root(other));
