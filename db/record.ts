@@ -172,17 +172,9 @@ export async function recordDocuments(db: Kysely<Database>, items: readonly Reco
   }
   // A revision is sent against the document's latest version (its base): the provisions it
   // shares with it go as references (migration 0023). Round after round, the version the
-  // round before recorded is the next one's base.
+  // round before recorded is the next one's base (recordPending keeps `bases` so).
   const bases = await latestVersions(db, rounds[0]?.map((p) => p.identity.identityKey) ?? []);
-  for (const pending of rounds) {
-    await recordPending(db, items, pending, results, bases);
-    for (const p of pending) {
-      const r = results[p.i];
-      // An `unchanged` version may hold other provisions than this copy (punctuation width): no base.
-      if (p.keys !== undefined && (r?.outcome === 'new' || r?.outcome === 'revised')) bases.set(p.identity.identityKey, { versionId: r.versionId, keys: p.keys });
-      else bases.delete(p.identity.identityKey);
-    }
-  }
+  for (const pending of rounds) await recordPending(db, items, pending, results, bases);
   // A document that lost a race for a unique key (another process recorded it in between) is
   // tried once more on its own: it is then found as recorded. So is one whose base version went
   // away meanwhile: on its own it is sent whole.
@@ -243,12 +235,11 @@ export function chronological<T>(xs: readonly T[], dateOf: (x: T) => string | nu
   return dated.sort((a, b) => (a.on! < b.on! ? -1 : a.on! > b.on! ? 1 : 0)).map((d) => d.x);
 }
 
-/** An item of {@link recordDocuments} not recorded yet; `keys`, its provisions' keys, once its payload is built. */
+/** An item of {@link recordDocuments} not recorded yet. */
 interface Pending {
   readonly i: number;
   readonly identity: DocumentIdentity;
   readonly sha: string;
-  keys?: readonly string[];
 }
 
 /** A version a revision is sent against: its id and its provisions' keys, in order. */
@@ -265,31 +256,36 @@ interface BaseVersion {
 async function latestVersions(db: Kysely<Database>, identityKeys: readonly string[]): Promise<Map<string, BaseVersion>> {
   const out = new Map<string, BaseVersion>();
   if (identityKeys.length === 0) return out;
-  const { rows } = await sql<{ key: string; version_id: number; keys: string }>`
-    select k.key, b.id as version_id, array_to_string(b.provision_keys, ',') as keys
+  const { rows } = await sql<{ key: string; version_id: number; keys: string[] }>`
+    select k.key, b.id as version_id, b.provision_keys as keys
       from document_keys k
       cross join lateral (select v.id, v.provision_keys from versions v where v.document_id = k.document_id order by v.seq desc limit 1) as b
      where k.key = any(${identityKeys}::text[]) and b.provision_keys is not null`.execute(db);
-  for (const r of rows) out.set(r.key, { versionId: Number(r.version_id), keys: r.keys === '' ? [] : r.keys.split(',') });
+  for (const r of rows) out.set(r.key, { versionId: Number(r.version_id), keys: r.keys });
   return out;
 }
 
-/** Sends `pending` (items not recorded yet) to `pt_record_documents` in batches; fills `results`. */
+/**
+ * Sends `pending` (items not recorded yet) to `pt_record_documents` in batches; fills `results`.
+ * Each item is sent against `bases`' version of its document, and a version it records becomes
+ * that document's base for the next call.
+ */
 async function recordPending(
   db: Kysely<Database>,
   items: readonly RecordItem[],
   pending: readonly Pending[],
   results: (RecordItemResult | undefined)[],
-  bases: ReadonlyMap<string, BaseVersion>,
+  bases: Map<string, BaseVersion>,
 ): Promise<void> {
   for (let start = 0; start < pending.length; ) {
-    const batch: { i: number; json: string }[] = [];
+    const batch: { i: number; key: string; keys: readonly string[]; json: string }[] = [];
     const texts = new TextBlob();
     for (let k = start; k < pending.length && batch.length < BATCH_DOCUMENTS && (batch.length === 0 || texts.bytes < BATCH_BYTES); k++) {
       const p = pending[k]!;
       const { doc, seen } = items[p.i]!;
-      p.keys = doc.provisions.map(provisionKey);
-      batch.push({ i: p.i, json: JSON.stringify(batchPayload(doc, seen, p.identity, p.sha, texts, p.keys, bases.get(p.identity.identityKey))) });
+      const keys = doc.provisions.map(provisionKey);
+      const json = JSON.stringify(batchPayload(doc, seen, p.identity, p.sha, texts, keys, bases.get(p.identity.identityKey)));
+      batch.push({ i: p.i, key: p.identity.identityKey, keys, json });
     }
     const end = start + batch.length;
     const { rows } = await sql<{
@@ -307,6 +303,9 @@ async function recordPending(
         r.outcome !== null
           ? { outcome: r.outcome, documentId: Number(r.document_id), versionId: Number(r.version_id), seq: Number(r.seq) }
           : { outcome: 'failed', error: new RecordError(r.error_code ?? 'XX000', r.error_message ?? 'recording failed') };
+      // An `unchanged` version may hold other provisions than this copy (punctuation width): no base.
+      if (r.outcome === 'new' || r.outcome === 'revised') bases.set(item.key, { versionId: Number(r.version_id), keys: item.keys });
+      else bases.delete(item.key);
     }
     start = end;
   }
