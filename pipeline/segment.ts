@@ -320,7 +320,7 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
     // A page of unknown kind is a policy when it reads like one: a body of numbered provisions
     // under an official title, or an official number; otherwise it is news.
     const articles = numbered.filter((p) => p.level === 'article').length;
-    const official = docNumber !== null || notice !== null || /(?:法|条例|办法|规定|细则|规则|决定|解释|意见|措施|方案|通知)(?:[（(](?:试行|暂行)[）)])?$/u.test(seg.title);
+    const official = docNumber !== null || notice !== null || /(?:法|条例|办法|规定|细则|规则|决定|解释|意见|措施|方案|通知)(?:[（(](?:试行|暂行)[）)])?$|修正案(?:[（(][一二三四五六七八九十百零〇]+[）)])?$/u.test(seg.title);
     if (official && (articles >= 2 || numbered.length >= 3)) kind = 'policy';
   }
   if (kind === 'policy') {

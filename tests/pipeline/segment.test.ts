@@ -173,6 +173,17 @@ describe('laws and regulations with chapters, sections and inserted articles', (
     expect(p.find((x) => x.path === '第一编/第二章')!.heading).toBe('犯罪');
   });
 
+  it('reads an amendment (刑法修正案) as a policy of the 常委会 with its eight numbered items', () => {
+    const [d] = corpus('xingfa/amendment.md');
+    expect(d!.kind).toBe('policy');
+    expect(d!.title).toBe('中华人民共和国刑法修正案（十二）');
+    expect(d!.issuers).toEqual(['全国人民代表大会常务委员会']);
+    expect(d!.signedOn).toBe('2023-12-29');
+    expect(d!.validity.effective).toBe('2024-03-01');
+    expect(d!.provisions.map((x) => x.path)).toEqual(['一', '二', '三', '四', '五', '六', '七', '八']);
+    expect(d!.provisions[6]!.text).toMatch(/^将刑法第三百九十三条修改为：“单位为谋取不正当利益而行贿/u);
+  });
+
   it('reads a law’s chapters, articles and items with paths from the top down', () => {
     const [d] = corpus('kuaiji-fa/new.md');
     expect(d!.title).toBe('中华人民共和国会计法');
