@@ -147,6 +147,48 @@ export function isHeadlineLike(line: string): boolean {
   return line.length >= 4 && line.length <= 48 && !/[。；;！？!?，,、：:]$/u.test(line) && !/[。]/u.test(line);
 }
 
+/** National bodies that adopt laws and regulations, as named in a law's promulgation history. */
+const NATIONAL_BODIES = ['全国人民代表大会常务委员会', '全国人民代表大会', '国务院', '最高人民法院', '最高人民检察院'];
+const NUMERAL = '[一二三四五六七八九十百零〇0-9０-９]+';
+/** `北京市第十五届人民代表大会常务委员会第二十四次会议通过`: a local people's congress (or its standing committee). */
+const LOCAL_CONGRESS = new RegExp(`([\\u4e00-\\u9fff]{2,14}?(?:省|市|自治区|自治州|州|盟|县|区))第${NUMERAL}届人民代表大会(常务委员会)?`, 'u');
+/** `经人力资源和社会保障部第6次部务会议通过`: a ministry's or bureau's meeting. */
+const BODY_MEETING = new RegExp(`([\\u4e00-\\u9fff]{2,30}?)(?:${NUMERAL}年)?第${NUMERAL}次(?:部务|局务|委务|署务|行务|会务|主任|常务)(?:会议|会)`, 'u');
+/** `国家市场监督管理总局令第20号`: an order names the body that issues it. */
+const ORDER = new RegExp(`([\\u4e00-\\u9fff]{2,30}?)令第${NUMERAL}号`, 'u');
+
+/** A name read off a history line or an order number, when it reads as an issuing body. */
+function bodyName(name: string): string | null {
+  const n = name.replace(/^(?:经|由)/u, '').replace(/^中华人民共和国/u, '');
+  return n.length >= 2 && !NOT_ORG.test(n) && ORG_END.test(n) ? n : null;
+}
+
+/**
+ * The body named as adopting or issuing a text in one line of its promulgation history:
+ * `…第十四届全国人民代表大会常务委员会第七次会议通过` → 全国人民代表大会常务委员会,
+ * `北京市第十五届人民代表大会常务委员会…通过` → 北京市人民代表大会常务委员会,
+ * `经人力资源和社会保障部第6次部务会议通过` → 人力资源和社会保障部,
+ * `国家市场监督管理总局令第20号公布` → 国家市场监督管理总局. Null when none is named.
+ */
+export function historyIssuer(line: string): string | null {
+  const local = LOCAL_CONGRESS.exec(line);
+  if (local) return `${local[1]}人民代表大会${local[2] ?? ''}`;
+  const national = NATIONAL_BODIES.find((org) => line.includes(org));
+  if (national) return national;
+  const meeting = BODY_MEETING.exec(line);
+  if (meeting) {
+    const n = bodyName(meeting[1]!);
+    if (n) return n;
+  }
+  return orderIssuer(line);
+}
+
+/** The body an order number names (`广州市人民政府令第179号` → 广州市人民政府); null for any other number. */
+export function orderIssuer(docNumber: string): string | null {
+  const m = ORDER.exec(docNumber);
+  return m ? bodyName(m[1]!) : null;
+}
+
 /** Promulgation history of a law (`2024年6月28日 第十四届…会议…第三次修正）`). Returns the date, or null. */
 export function historyLineDate(line: string): string | null {
   const m = /^[（(]?((?:\d{4})年\d{1,2}月\d{1,2}日)/u.exec(line);

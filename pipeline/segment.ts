@@ -4,7 +4,7 @@
  * `segment --json` contract describes.
  */
 import { docNumberLine, findDocNumbers } from './docnumber.ts';
-import { dateLine, historyLineDate, isAddresseeLine, isAttributionLine, issuerNames, type PageLine } from './lines.ts';
+import { dateLine, historyIssuer, historyLineDate, orderIssuer, isAddresseeLine, isAttributionLine, issuerNames, type PageLine } from './lines.ts';
 import { type Marker, parseMarker } from './markers.ts';
 import { type PageSegment, titleKey } from './split.ts';
 import type { DocumentKind, IsoDate, IssuingNotice, Provision, ProvisionLevel } from './types.ts';
@@ -280,13 +280,9 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
       // `（2021年7月27日中华人民共和国国务院令第746号公布）` also carries the number.
       const nums = findDocNumbers(t);
       if (!docNumber && nums[0]) docNumber = nums[0].normalized;
-      for (const org of ['全国人民代表大会常务委员会', '全国人民代表大会', '国务院', '最高人民法院', '最高人民检察院']) {
-        // The adopting body is named in the first history line; later lines are amendments.
-        if (t.includes(org) && headerIssuers.length === 0) {
-          headerIssuers.push(org);
-          break;
-        }
-      }
+      // The adopting body is named in the first history line; later lines are amendments.
+      const org = headerIssuers.length === 0 ? historyIssuer(t) : null;
+      if (org) headerIssuers.push(org);
       continue;
     }
     if (isAddresseeLine(t) && h < 4) continue;
@@ -335,7 +331,10 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
     }
   }
 
-  const issuers = sig.issuers.length > 0 ? sig.issuers : headerIssuers.length > 0 ? headerIssuers : (notice?.issuers ?? issuersFromTitle(seg.title));
+  const named = sig.issuers.length > 0 ? sig.issuers : headerIssuers.length > 0 ? headerIssuers : (notice?.issuers ?? issuersFromTitle(seg.title));
+  // An order (`广州市人民政府令第179号`) names its issuer when nothing else does.
+  const byOrder = named.length === 0 && docNumber !== null ? orderIssuer(docNumber) : null;
+  const issuers = byOrder ? [byOrder] : named;
   const attribution = kind === 'news' ? [...joined].reverse().find((t) => isAttributionLine(t)) : undefined;
   const published = attribution ? /(\d{4})-(\d{1,2})-(\d{1,2})$/u.exec(attribution) : null;
 

@@ -184,6 +184,19 @@ describe('laws and regulations with chapters, sections and inserted articles', (
     expect(d!.provisions[6]!.text).toMatch(/^将刑法第三百九十三条修改为：“单位为谋取不正当利益而行贿/u);
   });
 
+  // The issuer as the page names it: the body whose meeting adopted the text, or whose order published it.
+  it.each([
+    ['policies/beijing-sifa-jianding-tiaoli-2020.md', '北京市人民代表大会常务委员会'], // 北京市第十五届人民代表大会常务委员会第二十四次会议通过
+    ['policies/daixin-nianxiujia-shishi-banfa-2008.md', '人力资源和社会保障部'], // 经人力资源和社会保障部第6次部务会议通过
+    ['policies/shichang-jianguan-tousu-jubao-zanxing-banfa.md', '国家市场监督管理总局'], // 国家市场监督管理总局令第20号公布
+    ['policies/gz-laonianren-youdai-ling179-2021.md', '广州市人民政府'], // an order: 广州市人民政府令 第179号
+    ['policies/xingzheng-fagui-zhiding-chengxu-tiaoli-2017.md', '国务院'], // 中华人民共和国国务院令第321号公布
+    ['tongji-fa/new.md', '全国人民代表大会常务委员会'],
+  ])('reads the issuer of %s from its header: %s', (file, issuer) => {
+    const [d] = corpus(file);
+    expect(d!.issuers).toEqual([issuer]);
+  });
+
   it('reads a law’s chapters, articles and items with paths from the top down', () => {
     const [d] = corpus('kuaiji-fa/new.md');
     expect(d!.title).toBe('中华人民共和国会计法');
