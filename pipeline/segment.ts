@@ -199,6 +199,28 @@ function trailingSignature(lines: readonly string[]): { start: number; issuers: 
   return { start, issuers, date };
 }
 
+/**
+ * A signature block inside the text when none closes it: issuing bodies on their own lines with
+ * the date under them, followed by more text — the attachments after a notice's signature
+ * (`…广州市卫生健康委员会 / 2019年6月14日 / 附件1 / …`), or the measures a notice re-publishes
+ * (`广州市人民政府办公厅 / 2025年6月30日 / 广州市积分制入户管理办法 / 第一条…`). The first such
+ * block counts; a date line with no bodies above it is not one.
+ */
+function innerSignature(lines: readonly string[]): { issuers: string[]; date: IsoDate } | null {
+  for (let i = 1; i < lines.length - 1; i++) {
+    const date = dateLine(lines[i]!);
+    if (!date) continue;
+    const issuers: string[] = [];
+    for (let k = i - 1; k >= 0; k--) {
+      const names = issuerNames(lines[k]!);
+      if (!names) break;
+      issuers.unshift(...names);
+    }
+    if (issuers.length > 0) return { issuers, date };
+  }
+  return null;
+}
+
 /** Issuers named before 关于 in a title: `广州市民政局  广州市财政局关于…` → both bodies. */
 export function issuersFromTitle(title: string): string[] {
   const m = /^(.{2,80}?)(?:关于|印发|转发)/u.exec(title);
@@ -296,7 +318,9 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
   }
   lines = lines.slice(h);
 
-  const sig = trailingSignature(lines);
+  const trailing = trailingSignature(lines);
+  const inner = trailing.date === null ? innerSignature(lines) : null;
+  const sig = inner ? { ...trailing, ...inner } : trailing;
   const bodyLines = lines.slice(0, sig.start);
   const joined = joinLines(bodyLines);
 

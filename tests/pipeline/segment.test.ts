@@ -197,6 +197,20 @@ describe('laws and regulations with chapters, sections and inserted articles', (
     expect(d!.issuers).toEqual([issuer]);
   });
 
+  it('takes the signing date from a signature followed by attachments or by the measures a notice re-publishes', () => {
+    // 广州市医疗保障局 广州市财政局 / 广州市卫生健康委员会 / 2019年6月14日 / 附件1 / (tables)
+    const [menzhen] = corpus('policies/gz-menzhen-teding-bingzhong-2019.md');
+    expect(menzhen!.signedOn).toBe('2019-06-14');
+    expect(menzhen!.validity).toMatchObject({ effective: '2019-07-01', expires: '2024-06-30' });
+    // 广州市人民政府办公厅 / 2025年6月30日 / 广州市积分制入户管理办法 / 第一条 …: 自印发之日起施行 from that day.
+    const [jifen] = corpus('policies/gz-jifen-ruhu-2025.md');
+    expect(jifen!.signedOn).toBe('2025-06-30');
+    expect(jifen!.validity).toMatchObject({ effective: '2025-06-30', expires: '2026-12-31' });
+    // A date line with no issuing body above it is not a signature (the web date of this page).
+    const [butie] = corpus('policies/gz-canji-liangxiang-butie-2022.md');
+    expect(butie!.signedOn).toBeNull();
+  });
+
   it('reads a law’s chapters, articles and items with paths from the top down', () => {
     const [d] = corpus('kuaiji-fa/new.md');
     expect(d!.title).toBe('中华人民共和国会计法');
