@@ -75,4 +75,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`policy-tracker show … | head`) closes the pipe: the rest of the
+// output has nowhere to go, and that is not a failure. Stop quietly, as Unix tools do, instead
+// of dying on an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode === undefined ? 0 : Number(process.exitCode));
+  throw err;
+});
+
 process.exitCode = await main(process.argv);

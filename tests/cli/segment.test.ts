@@ -37,6 +37,15 @@ describe('segment on the command line', () => {
     expect(((first.provisions as { text: string }[])[0]!.text)).toMatch(/^为加强政府投资基金布局规划和投向指导/);
   });
 
+  it('stops quietly when the reader closes the pipe early (| head), with no stack trace', async () => {
+    // 刑法 as JSON is about 650 kB, far more than a pipe holds: the writes after `head` has gone fail.
+    const law = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'real', 'xingfa', 'new.md');
+    const r = await runCliInBash(`set -o pipefail; $PT segment '${law}' --json | head -c 200`);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\{/);
+  });
+
   it('prints a readable outline without --json', async () => {
     const r = await runCli(['segment', join(SEEDS, '004_817478271669fba5.txt')]);
     expect(r.code).toBe(0);
