@@ -117,6 +117,9 @@ function toIso(v: Date | string): string {
   return v instanceof Date ? v.toISOString() : new Date(v).toISOString();
 }
 
+/** The country's name that national laws' titles begin with. */
+const PRC = '中华人民共和国';
+
 /**
  * Resolves a reference to one document.
  * @throws DocumentNotFoundError when nothing matches.
@@ -153,7 +156,10 @@ export async function findDocument(db: Kysely<Database>, ref: DocumentRef): Prom
   }
   const key = titleKey(text);
   if (key === '') throw new DocumentNotFoundError(text);
-  const exact = await db.selectFrom('documents').selectAll().where('title_key', '=', key).orderBy('id').execute();
+  // A national law goes by its short title: 刑法 names 中华人民共和国刑法 (and not, by a part of
+  // its title, 中华人民共和国刑法修正案（十二） as well).
+  const keys = key.startsWith(PRC) ? [key] : [key, titleKey(`${PRC}${text}`)];
+  const exact = await db.selectFrom('documents').selectAll().where('title_key', 'in', keys).orderBy('id').execute();
   if (exact.length === 1) return exact[0]!;
   const candidates =
     exact.length > 1

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordDocument } from '../../db/record.ts';
+import { processText } from '../../pipeline/index.ts';
 import { documentHistory, findDocument, listDocuments, textInForce } from '../../db/document.repository.ts';
 import { AmbiguousDocumentError, DocumentNotFoundError } from '../../db/errors.ts';
 import { BACKENDS, useTestDatabase } from '../helpers/database.ts';
@@ -95,6 +98,20 @@ describe.each(BACKENDS)('queries on %s', (backend) => {
     expect(ambiguous).toBeInstanceOf(AmbiguousDocumentError);
     expect((ambiguous as AmbiguousDocumentError).candidates.map((c) => c.docNumber)).toEqual(['发改财金规〔2025〕1752号', '粤金管〔2025〕24号']);
     expect((ambiguous as Error).message).toContain('粤金管〔2025〕24号');
+  });
+
+  it('finds a national law by its short title (刑法), not its amendment too; the amendment by its own', async () => {
+    const corpus = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'real', 'xingfa');
+    const ids: number[] = [];
+    for (const file of ['new.md', 'amendment.md']) {
+      const [doc] = processText(readFileSync(join(corpus, file), 'utf8'), { fileName: file }).documents;
+      ids.push((await recordDocument(t.db, doc!, { source: file, seenAt: '2026-01-01T00:00:00Z' })).documentId);
+    }
+    const [law, amendment] = ids;
+    expect((await findDocument(t.db, '刑法')).id).toBe(law);
+    expect((await findDocument(t.db, '中华人民共和国刑法')).id).toBe(law);
+    expect((await findDocument(t.db, '刑法修正案')).id).toBe(amendment);
+    expect((await findDocument(t.db, '修正案（十二）')).id).toBe(amendment);
   });
 
   it('reports a repealed document with its end date and the repealing document', async () => {
