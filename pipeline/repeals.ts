@@ -13,7 +13,7 @@ export const REPEAL_VERB_RE = /(?:同时|同步|一并|予以|即行|自行|自�
 const CITE_RE = /根据|依据|按照|依照|参照|遵照|贯彻|落实|对照|参考/u;
 
 
-interface Span {
+export interface Span {
   readonly start: number;
   readonly end: number;
 }
@@ -26,8 +26,8 @@ function cleanTitle(s: string): string {
   return s.replace(/[\s\u00a0\u3000]+/gu, ' ').trim();
 }
 
-/** Top-level 《…》 titles and （…） groups of a segment. */
-function scanBrackets(seg: string): { titles: (Span & { title: string })[]; parens: Span[] } {
+/** Top-level 《…》 titles and （…） groups of a segment. @internal */
+export function scanBrackets(seg: string): { titles: (Span & { title: string })[]; parens: Span[] } {
   const titles: (Span & { title: string })[] = [];
   const parens: Span[] = [];
   let i = 0;
