@@ -27,8 +27,9 @@
  * 4. Re-ingests the unchanged corpus.
  * 5. Records the corpus as `ingest` and the ingest worker do (into a third scratch database):
  *    each batch with the changes of its revisions (`recordDocumentsWithChanges`), then the search
- *    indexing (`indexSearch`, migration 0019), batch after batch. Steps 2 and 3 time the record
- *    alone; the search indexing after step 2 is printed on a line of its own.
+ *    indexing (`indexSearch`, migration 0019) and the citations (`linkCitations`, 0024), batch
+ *    after batch. Steps 2 and 3 time the record alone; the search indexing and the citations
+ *    after step 2 are printed on lines of their own.
  *
  * Steps 2 and 3 run `--runs` times, each into a fresh scratch database, and the medians are
  * printed at the end (the re-ingest and the one-by-one figures come from the first run).
@@ -54,6 +55,7 @@ import { openDatabase } from '../db/connection.ts';
 import { countRows } from '../db/document.repository.ts';
 import { indexSearch, recordDocument, recordDocuments, type RecordItem, type RecordItemResult, type RecordOutcome } from '../db/record.ts';
 import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
+import { linkCitations } from '../db/citations.repository.ts';
 import { processText } from '../pipeline/index.ts';
 import type { PolicyDocument, Provision } from '../pipeline/types.ts';
 
@@ -387,6 +389,12 @@ for (let run = 1; run <= RUNS; run++) {
       `${'recording + search indexing:'.padEnd(34)} ${fmt(corpus.length / (first.seconds + indexed.seconds)).padStart(6)} documents/s  (one after the other)`,
     );
     indexedRates.push(corpus.length / (first.seconds + indexed.seconds));
+    // What the texts cite, linked after recording (migration 0024), as `ingest` does next.
+    const linked = await runUnits(name, [async () => (await linkCitations(main.db), [])]);
+    const citations = Number((await sql<{ n: number }>`select count(*) as n from relations where kind = 'cites'`.execute(main.db)).rows[0]!.n);
+    console.log(
+      `${'citations, after recording:'.padEnd(34)} ${fmt(corpus.length / linked.seconds).padStart(6)} documents/s  (${linked.seconds.toFixed(2)} s, ${cpuText(linked.nodeCpuSeconds, linked.serverCpuSeconds)}; ${fmt(citations)} relations)`,
+    );
 
     // Bare COPY of the same provision rows into a table of the same columns, no keys or indexes.
     const copyClient = new pg.Client({ connectionString: main.url });
@@ -472,7 +480,7 @@ console.log(
 );
 
 // What `ingest` and the ingest worker run to record: the batches with the changes of each
-// revision (db/changes.repository.ts), then the search indexing, batch after batch.
+// revision (db/changes.repository.ts), then the search indexing and the citations, batch after batch.
 const pathName = `${scratch}_path`;
 const path = await scratchDatabase(pathName);
 try {
@@ -480,11 +488,12 @@ try {
   const units = batchedUnits(path.db, 1, async (items) => {
     const results = await recordDocumentsWithChanges(path.db, items);
     await indexSearch(path.db);
+    await linkCitations(path.db);
     return results;
   });
   const r = await runUnits(pathName, units);
   const comparisons = Number((await sql<{ n: number }>`select count(*) as n from version_comparisons`.execute(path.db)).rows[0]!.n);
-  line('ingest path (+ changes, search):', r, `; ${fmt(comparisons)} comparisons recorded`);
+  line('ingest path (+ changes, search, citations):', r, `; ${fmt(comparisons)} comparisons recorded`);
 } finally {
   await path.db.destroy();
   await dropScratch(pathName);

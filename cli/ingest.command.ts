@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { Kysely } from 'kysely';
-import { type Database, indexSearch, recordSnapshot, type RecordItemResult, type RecordOutcome, type SeenAt } from '../db/index.ts';
+import { type Database, indexSearch, linkCitations, recordSnapshot, type RecordItemResult, type RecordOutcome, type SeenAt } from '../db/index.ts';
 import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { coerceError } from '../db/errors.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
@@ -79,6 +79,19 @@ async function indexForSearch(db: Kysely<Database>): Promise<void> {
     await indexSearch(db);
   } catch (raw) {
     process.stderr.write(`policy-tracker: warning: the documents are recorded but not yet searchable in the web pages (${oneLine(raw)}); the next ingest makes them so\n`);
+  }
+}
+
+/**
+ * Links what the recorded texts cite to the documents recorded (migration 0024), and the texts
+ * that cited a document before it was recorded to it. A failure here loses nothing: the next
+ * ingest or worker job reads what was left.
+ */
+async function linkCited(db: Kysely<Database>): Promise<void> {
+  try {
+    await linkCitations(db);
+  } catch (raw) {
+    process.stderr.write(`policy-tracker: warning: the documents are recorded but what they cite is not linked yet (${oneLine(raw)}); the next ingest links it\n`);
   }
 }
 
@@ -200,6 +213,7 @@ async function recordSources(db: Kysely<Database>, reads: readonly ReadSource[],
   }
   // Also when nothing was new here: it takes what an interrupted run left unsearchable.
   await indexForSearch(db);
+  await linkCited(db);
   return out;
 }
 

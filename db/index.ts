@@ -15,6 +15,7 @@ export {
   type RecordItemResult,
   type SeenAt,
 } from './record.ts';
+export { linkCitations } from './citations.repository.ts';
 export { recordSnapshot, findSnapshotBySha, type SnapshotInput } from './snapshot.repository.ts';
 export {
   findDocument,

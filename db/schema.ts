@@ -144,6 +144,8 @@ export interface VersionsTable {
   provision_ids: ColumnType<Array<number | string>, readonly number[] | undefined, readonly number[]>;
   /** The keys of those provisions, in the same order (0023; written by recording or a trigger); null without provisions. */
   provision_keys: ColumnType<string[] | null, readonly string[] | null | undefined, readonly string[] | null>;
+  /** Whether the documents this version cites are in `relations` yet (migration 0024; db/citations.repository.ts). */
+  citations_read: ColumnType<boolean, boolean | undefined, boolean>;
 }
 export type VersionRow = Selectable<VersionsTable>;
 export type NewVersion = Insertable<VersionsTable>;

@@ -40,18 +40,45 @@ function cleanCode(code: string): string {
   return c;
 }
 
+/** Where a number can be: an opening bracket before a year, or 令 before 第. */
+const ANCHOR = new RegExp(`${OPEN}${SP}(?:19|20)${DIGIT}{2}|令${SP}第`, 'gu');
+/** Characters of context a number can take before its anchor (code, spaces) and after it. */
+const BEFORE_ANCHOR = 40;
+const AFTER_ANCHOR = 40;
+
 /** All document numbers in `text`, in order of appearance. */
 export function findDocNumbers(text: string): DocNumberMatch[] {
   const out: DocNumberMatch[] = [];
   // Every form has an opening bracket or 令第: skip the regexes on the many lines with neither.
   if (!HAS_NUMBER_CHAR.test(text)) return out;
+  // The forms' patterns begin with a run of CJK characters, which the regex engine would try at
+  // every character of the text: run them only around the places a number can be (measured on
+  // the seeds: about 9 M characters/s over whole texts).
+  let region: [number, number] | null = null;
+  for (const m of text.matchAll(ANCHOR)) {
+    const from = Math.max(0, m.index! - BEFORE_ANCHOR);
+    const to = Math.min(text.length, m.index! + m[0].length + AFTER_ANCHOR);
+    if (region !== null && from <= region[1]) region[1] = to;
+    else {
+      if (region !== null) numbersIn(text, region[0], region[1], out);
+      region = [from, to];
+    }
+  }
+  if (region !== null) numbersIn(text, region[0], region[1], out);
+  return out.sort((a, b) => a.index - b.index);
+}
+
+/** The numbers in `text` between `from` and `to`, appended to `out` with their places in `text`. */
+function numbersIn(whole: string, from: number, to: number, out: DocNumberMatch[]): void {
+  const text = whole.slice(from, to);
+  const at = (i: number) => from + i;
   const taken: Array<[number, number]> = [];
   const overlaps = (a: number, b: number) => taken.some(([x, y]) => a < y && x < b);
   for (const m of text.matchAll(FULL)) {
     const code = cleanCode(m[1]!);
     const start = m.index! + (m[1]!.length - code.length);
     const raw = text.slice(start, m.index! + m[0].length);
-    out.push({ normalized: `${code}〔${toHalfWidthDigits(m[2]!)}〕${Number(toHalfWidthDigits(m[3]!))}号`, raw, index: start, repaired: false });
+    out.push({ normalized: `${code}〔${toHalfWidthDigits(m[2]!)}〕${Number(toHalfWidthDigits(m[3]!))}号`, raw, index: at(start), repaired: false });
     taken.push([m.index!, m.index! + m[0].length]);
   }
   for (const m of text.matchAll(ORDER)) {
@@ -59,7 +86,7 @@ export function findDocNumbers(text: string): DocNumberMatch[] {
     // `2021年7月27日中华人民共和国国务院令第746号`: the issuer starts after the date.
     const issuer = m[1]!.replace(/^.*[日年月]/u, '');
     const start = m.index! + (m[1]!.length - issuer.length);
-    out.push({ normalized: `${issuer}第${Number(toHalfWidthDigits(m[2]!))}号`, raw: text.slice(start, m.index! + m[0].length), index: start, repaired: false });
+    out.push({ normalized: `${issuer}第${Number(toHalfWidthDigits(m[2]!))}号`, raw: text.slice(start, m.index! + m[0].length), index: at(start), repaired: false });
     taken.push([m.index!, m.index! + m[0].length]);
   }
   for (const m of text.matchAll(BROKEN)) {
@@ -69,12 +96,11 @@ export function findDocNumbers(text: string): DocNumberMatch[] {
     out.push({
       normalized: `${code}〔${toHalfWidthDigits(m[2]!)}〕${Number(toHalfWidthDigits(m[3]!))}号`,
       raw: text.slice(start, m.index! + m[0].length),
-      index: start,
+      index: at(start),
       repaired: true,
     });
     taken.push([m.index!, m.index! + m[0].length]);
   }
-  return out.sort((a, b) => a.index - b.index);
 }
 
 /**

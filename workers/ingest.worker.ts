@@ -4,7 +4,7 @@
  * twice (a retry, a worker killed mid-job) records `unchanged` the second time.
  */
 import { UnrecoverableError, type Job } from 'bullmq';
-import { indexSearch, type RecordOutcome } from '../db/index.ts';
+import { indexSearch, linkCitations, type RecordOutcome } from '../db/index.ts';
 import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
 import { queueDeliveries } from './alert-queue.ts';
@@ -48,9 +48,11 @@ export function ingestProcessor(ctx: WorkerContext) {
       }
       // The new provision texts into the text search (recording leaves them out of its index).
       const searchable = await indexSearch(ctx.db);
+      // What the texts cite, linked to the documents recorded (and earlier citations to these).
+      const cited = await linkCitations(ctx.db);
       // A document refused fails the job (the others are recorded): retried, it finds them unchanged.
       if (failed) throw failed;
-      ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents, searchable }, 'ingested');
+      ctx.logger.info({ queue: 'ingest', jobId: job.id, snapshotId, documents, searchable, cited }, 'ingested');
       return { snapshotId, documents };
     } catch (raw) {
       throw toJobError(raw);
