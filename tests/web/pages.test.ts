@@ -117,6 +117,18 @@ describe('review pages in Chromium', () => {
     });
   });
 
+  it('the document page lists the texts citing it, linked: the news story (seed 000) on the 指导意见 (seed 004) opens from it', async () => {
+    const guidance = await t.db.selectFrom('documents').select('id').where('title', '=', '关于金融支持新型工业化的指导意见').executeTakeFirstOrThrow();
+    await atBothSizes('document-cited', `${open.base}/documents/${guidance.id}`, async (page) => {
+      const item = page.locator('li', { hasText: '被引用于' }).filter({ hasText: '七部门颁文：金融支持新型工业化' });
+      expect(await item.count()).toBe(1);
+      await item.locator('a').first().click();
+      await page.waitForURL(/\/documents\/\d+$/);
+      expect(await page.locator('h1').textContent()).toContain('七部门颁文：金融支持新型工业化');
+      expect(await page.locator('li', { hasText: '引用' }).filter({ hasText: '关于金融支持新型工业化的指导意见' }).count()).toBe(1);
+    });
+  });
+
   it('the expiring page on 2027-10-15 lists the Guangdong subsidy window with its sentence', async () => {
     await atBothSizes('expiring-2027-10-15', `${open.base}/expiring?on=2027-10-15`, async (page) => {
       const item = page.locator('#within-90 li', { hasText: '粤金管〔2025〕24号' });
