@@ -6,8 +6,9 @@
  * - the same + measures (what ingestion runs per document since pipeline/measures.ts),
  * - processText: extract + split + segment + validity + measures (what `segment` and ingestion call).
  *
- * and two single stages over whole pages: validity alone, and normalizeForCompare (what the
- * comparison and the version check run on every text).
+ * and single stages over whole pages: validity alone, normalizeForCompare (what the comparison
+ * and the version check run on every text), findDocNumbers and findCitations (what the citations
+ * run on every recorded text).
  *
  *   npx tsx bench/segment.ts [--mb 10] [--passes 5] [--warmup-mb 4]
  *
@@ -20,6 +21,8 @@
 import { loadavg } from 'node:os';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { findCitations } from '../pipeline/citations.ts';
+import { findDocNumbers } from '../pipeline/docnumber.ts';
 import { processText } from '../pipeline/index.ts';
 import { extractMeasures } from '../pipeline/measures.ts';
 import { joinBrokenLines, normalizeForCompare } from '../pipeline/normalize.ts';
@@ -124,6 +127,9 @@ const perPage = (stage: (page: string) => unknown) => (page: string) => {
 };
 run('validity alone (whole pages)', perPage((page) => analyseValidity({ text: page, signedOn: '2025-01-01' })), 'pages');
 run('normalizeForCompare (whole pages)', perPage(normalizeForCompare), 'pages');
+// What linkCitations runs on every recorded text (migration 0024), and the number finder in it.
+run('findDocNumbers (whole pages)', perPage(findDocNumbers), 'pages');
+run('findCitations (whole pages)', perPage((page) => findCitations(page, { title: '', docNumber: null })), 'pages');
 clearInterval(sampler);
 sample();
 console.log(`peak RSS ${(peakRss / MB).toFixed(0)} MB, peak heap ${(peakHeap / MB).toFixed(0)} MB; load average ${load()}`);
