@@ -4,7 +4,9 @@
  */
 import type { Command } from 'commander';
 import { documentHistory, listDocuments, migrateToLatest, textInForce, type DocumentSummary } from '../db/index.ts';
+import { documentLinks } from '../db/web.repository.ts';
 import { changesLine } from '../pipeline/render-diff.ts';
+import { LINK_ZH, linkName } from '../web/pages/document.ts';
 import { DATA_DIR_FLAG, DATA_DIR_HELP, dayOf, withDatabase } from './database.ts';
 
 /** Status words as a Chinese reader expects them. */
@@ -105,24 +107,25 @@ export function registerRecordCommands(program: Command): void {
       const on = dayOf(opts.on);
       await withDatabase(opts, async (db) => {
         const t = await textInForce(db, ref, on);
+        // Repeals and citations, both ways (what the document page lists under 关联文件).
+        const relations = await documentLinks(db, t.document.id);
         if (opts.json) {
-          process.stdout.write(`${JSON.stringify(t, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ ...t, relations }, null, 2)}\n`);
           return;
         }
+        const related = relations.length === 0 ? '' : `\n关联文件\n${relations.map((l) => `  ${LINK_ZH[`${l.kind}-${l.direction}`]} ${l.documentId !== null ? `#${l.documentId} ` : ''}${linkName(l)}${l.documentId === null ? '（尚未收录）' : ''}\n`).join('')}`;
         if (!t.version) {
-          process.stdout.write(`${t.document.title}: no version in force on ${on} (${STATUS_ZH[t.document.status] ?? t.document.status})\n`);
+          process.stdout.write(`${t.document.title}: no version in force on ${on} (${STATUS_ZH[t.document.status] ?? t.document.status})\n${related}`);
           return;
         }
         const v = t.version;
         process.stdout.write(`${v.title}\n${v.docNumber ? `${v.docNumber}\n` : ''}第${v.seq}版 · 成文 ${v.signedOn ?? '—'} · 施行 ${v.effective ?? '—'} · 失效 ${v.expires ?? '—'} · ${on} ${STATUS_ZH[t.document.status] ?? t.document.status}\n\n`);
-        if (v.provisions.length === 0) {
-          process.stdout.write(`${v.text}\n`);
-          return;
-        }
+        if (v.provisions.length === 0) process.stdout.write(`${v.text}\n`);
         for (const p of v.provisions) {
           const label = p.level === 'preamble' || p.level === 'closing' ? '' : `${p.label} `;
           process.stdout.write(`${label}${p.heading ?? ''}${p.heading && p.text ? '\n' : ''}${p.text}\n`);
         }
+        process.stdout.write(related);
       });
     });
 }

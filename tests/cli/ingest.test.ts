@@ -167,6 +167,19 @@ describe('ingest on Postgres', () => {
     expect(none.code).toBe(1);
     expect(none.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
+
+  it('links a 细则 to the 办法 it cites when the 办法 comes in a later run; `show` lists both ends', async () => {
+    const policies = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'real', 'policies');
+    expect((await runCli(['ingest', join(policies, 'gz-yinjin-rencai-xize-2022.md')], env)).code).toBe(0);
+    const before = await runCli(['show', '穗人社规字〔2022〕2号'], env);
+    expect(before.stdout).toContain('引用 《广州市人民政府办公厅关于印发广州市引进人才入户管理办法的通知》 穗府办规〔2020〕10号（尚未收录）');
+    expect((await runCli(['ingest', join(policies, 'gz-yinjin-rencai-banfa-2020.md')], env)).code).toBe(0);
+    const rules = await runCli(['show', '穗人社规字〔2022〕2号'], env);
+    expect(rules.stdout).toMatch(/\n关联文件\n/);
+    expect(rules.stdout).toMatch(/引用 #\d+ 《广州市引进人才入户管理办法》 穗府办规〔2020〕10号\n/);
+    const json = JSON.parse((await runCli(['show', '穗府办规〔2020〕10号', '--json'], env)).stdout) as { relations: { kind: string; direction: string; docNumber: string | null }[] };
+    expect(json.relations).toContainEqual(expect.objectContaining({ kind: 'cites', direction: 'in', docNumber: '穗人社规字〔2022〕2号' }));
+  });
 });
 
 describe('ingest on the embedded database (no DATABASE_URL)', () => {

@@ -24,15 +24,21 @@ export interface DocumentPageData {
   readonly seen: number | null;
 }
 
-const LINK_ZH: Record<string, string> = {
+/** How a link reads, by kind and direction (the `show` command prints the same words). */
+export const LINK_ZH: Readonly<Record<`${DocumentLink['kind']}-${DocumentLink['direction']}`, string>> = {
   'repeals-out': '废止',
   'repeals-in': '被废止于',
   'cites-out': '引用',
   'cites-in': '被引用于',
 };
 
+/** The other document of a link as it is named: 《title》 and number. */
+export function linkName(l: DocumentLink): string {
+  return [l.title ? `《${l.title}》` : null, l.docNumber].filter(Boolean).join(' ') || '（未写明）';
+}
+
 function linkItem(l: DocumentLink): Raw {
-  const name = [l.title ? `《${l.title}》` : null, l.docNumber].filter(Boolean).join(' ') || '（未写明）';
+  const name = linkName(l);
   return html`<li><span class="muted">${LINK_ZH[`${l.kind}-${l.direction}`]}</span> ${l.documentId !== null ? html`<a href="/documents/${l.documentId}">${name}</a>` : html`${name} <span class="muted small">（尚未收录）</span>`}</li>`;
 }
 
