@@ -7,7 +7,7 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { type Database, indexSearch, linkCitations, recordSnapshot, type RecordItemResult, type RecordOutcome, type SeenAt } from '../db/index.ts';
 import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { coerceError } from '../db/errors.ts';
@@ -178,6 +178,40 @@ async function readSource(db: Kysely<Database>, source: string, maxBytes: number
 }
 
 /**
+ * Warns about each revision dated before a version of its document recorded in an earlier run:
+ * versions are taken in the order they are recorded (within one run they are sorted by date), so
+ * such an older text has just become the document's latest, the one `show` prints. Read-only;
+ * a failure to check is not reported.
+ */
+async function warnOutOfOrder(db: Kysely<Database>, reads: readonly ReadSource[], recorded: readonly RecordItemResult[]): Promise<void> {
+  const sources = reads.flatMap((r) => r.documents.map(() => r.source));
+  const revised = new Map<number, string>();
+  recorded.forEach((r, k) => {
+    if (r.outcome === 'revised') revised.set(r.versionId, sources[k]!);
+  });
+  if (revised.size === 0) return;
+  try {
+    const { rows } = await sql<{ id: number; seq: number; title: string; on: string; later_seq: number; later_on: string }>`
+      select v.id, v.seq, v.title, coalesce(v.signed_on, v.effective)::text as on, p.seq as later_seq, p.on as later_on
+        from versions v
+        cross join lateral (select p.seq, coalesce(p.signed_on, p.effective)::text as on from versions p
+                             where p.document_id = v.document_id and p.seq < v.seq
+                               and coalesce(p.signed_on, p.effective) > coalesce(v.signed_on, v.effective)
+                             order by coalesce(p.signed_on, p.effective) desc, p.seq desc limit 1) as p
+       where v.id = any(${[...revised.keys()]}::bigint[])
+       order by v.id`.execute(db);
+    for (const r of rows) {
+      process.stderr.write(
+        `policy-tracker: warning: ${revised.get(Number(r.id))}: «${r.title}» dated ${r.on} is recorded as version ${r.seq}, after version ${r.later_seq} dated ${r.later_on}: ` +
+          `it is now the latest (versions are taken in the order they are recorded; record a document's older versions first)\n`,
+      );
+    }
+  } catch {
+    // Only a warning: recording is done either way.
+  }
+}
+
+/**
  * Records the documents of several read sources together (one {@link recordDocumentsWithChanges}
  * call: batches in the database, each document failing alone), raises the alerts of each
  * recorded document in order, then takes the new texts into the text search once. Never throws.
@@ -211,6 +245,7 @@ async function recordSources(db: Kysely<Database>, reads: readonly ReadSource[],
     }
     out.push({ source, documents, error: null });
   }
+  await warnOutOfOrder(db, reads, recorded);
   // Also when nothing was new here: it takes what an interrupted run left unsearchable.
   await indexForSearch(db);
   await linkCited(db);

@@ -168,6 +168,20 @@ describe('ingest on Postgres', () => {
     expect(none.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 
+  it('warns when a run records a text dated before a version recorded in an earlier run, and not within one run', async () => {
+    const law = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'real', 'kuaiji-fa');
+    expect((await runCli(['ingest', join(law, 'new.md')], env)).stderr).toBe('');
+    const old = await runCli(['ingest', join(law, 'old.md')], env);
+    expect(old.code).toBe(0);
+    expect(old.stdout).toContain('1 revised');
+    expect(old.stderr).toMatch(/^policy-tracker: warning: .*old\.md: «中华人民共和国会计法» dated 2017-11-04 is recorded as version 2, after version 1 dated 2024-06-28: it is now the latest/);
+    // Both in one run: recorded oldest first, nothing to warn about.
+    const statistics = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'real', 'tongji-fa');
+    const both = await runCli(['ingest', statistics], env);
+    expect(both.stdout).toContain('1 new, 1 revised');
+    expect(both.stderr).toBe('');
+  });
+
   it('links a 细则 to the 办法 it cites when the 办法 comes in a later run; `show` lists both ends', async () => {
     const policies = join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus', 'real', 'policies');
     expect((await runCli(['ingest', join(policies, 'gz-yinjin-rencai-xize-2022.md')], env)).code).toBe(0);
