@@ -307,6 +307,15 @@ export function segmentDocument(seg: PageSegment, joinLines: (lines: readonly st
       if (org) headerIssuers.push(org);
       continue;
     }
+    // Page metadata, not text: `来源:` with the publishing body on it or on the next line.
+    const source = h < 8 ? /^(?:来源|信息来源|发布机构)[:：][\s\u3000]*(.*)$/u.exec(t) : null;
+    if (source) {
+      let name = source[1]!.trim();
+      if (name === '' && h + 1 < lines.length && issuerNames(lines[h + 1]!)) name = lines[++h]!;
+      const names = name === '' ? null : issuerNames(name);
+      if (names && headerIssuers.length === 0) headerIssuers.push(...names);
+      continue;
+    }
     if (isAddresseeLine(t) && h < 4) continue;
     const names = issuerNames(t);
     if (names && parseMarker(t) === null) {

@@ -192,9 +192,12 @@ describe('laws and regulations with chapters, sections and inserted articles', (
     ['policies/gz-laonianren-youdai-ling179-2021.md', '广州市人民政府'], // an order: 广州市人民政府令 第179号
     ['policies/xingzheng-fagui-zhiding-chengxu-tiaoli-2017.md', '国务院'], // 中华人民共和国国务院令第321号公布
     ['tongji-fa/new.md', '全国人民代表大会常务委员会'],
+    ['policies/gz-canji-liangxiang-butie-2022.md', '广州市民政局'], // the page's `来源:` / 广州市民政局
   ])('reads the issuer of %s from its header: %s', (file, issuer) => {
     const [d] = corpus(file);
     expect(d!.issuers).toEqual([issuer]);
+    // Page metadata is not part of the text.
+    expect(d!.text).not.toMatch(/^来源/mu);
   });
 
   it('takes the signing date from a signature followed by attachments or by the measures a notice re-publishes', () => {
