@@ -49,6 +49,13 @@ describe.sequential('the ingest worker recording a page in one call', () => {
     expect((await ingest(await snapshotOf(revised, 'https://example.test/bulletin-2'))).documents).toEqual({ new: 0, revised: 1, unchanged: 7 });
     const compared = await tdb.db.selectFrom('version_comparisons').innerJoin('versions', 'versions.id', 'version_comparisons.version_id').select('versions.seq').execute();
     expect(compared).toEqual([{ seq: 2 }]);
+    // What the bulletin's texts cite, linked after recording (migration 0024): every version read,
+    // and the 1753号 办法 cites the 国办 opinion it follows (国办发〔2025〕1号).
+    expect(await tdb.db.selectFrom('versions').select('id').where('citations_read', '=', false).execute()).toEqual([]);
+    const { rows } = await sql<{ target_key: string }>`
+      select r.target_key from relations r join documents d on d.id = r.from_document_id
+       where r.kind = 'cites' and d.doc_number = '发改财金规〔2025〕1753号' order by r.target_key`.execute(tdb.db);
+    expect(rows.map((r) => r.target_key)).toContain('no:国办发〔2025〕1号');
   });
 
   it('fails the job for a refused document (to be retried) after recording the others; the retry records it', async () => {
