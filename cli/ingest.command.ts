@@ -7,8 +7,8 @@ import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { sql, type Kysely } from 'kysely';
-import { type Database, indexSearch, linkCitations, recordSnapshot, type RecordItemResult, type RecordOutcome, type SeenAt } from '../db/index.ts';
+import type { Kysely } from 'kysely';
+import { type Database, indexSearch, linkCitations, recordSnapshot, versionsDatedBeforeEarlier, type RecordItemResult, type RecordOutcome, type SeenAt } from '../db/index.ts';
 import { recordDocumentsWithChanges } from '../db/changes.repository.ts';
 import { coerceError } from '../db/errors.ts';
 import { raiseIngestAlerts } from '../db/alerts.repository.ts';
@@ -191,18 +191,9 @@ async function warnOutOfOrder(db: Kysely<Database>, reads: readonly ReadSource[]
   });
   if (revised.size === 0) return;
   try {
-    const { rows } = await sql<{ id: number; seq: number; title: string; on: string; later_seq: number; later_on: string }>`
-      select v.id, v.seq, v.title, coalesce(v.signed_on, v.effective)::text as on, p.seq as later_seq, p.on as later_on
-        from versions v
-        cross join lateral (select p.seq, coalesce(p.signed_on, p.effective)::text as on from versions p
-                             where p.document_id = v.document_id and p.seq < v.seq
-                               and coalesce(p.signed_on, p.effective) > coalesce(v.signed_on, v.effective)
-                             order by coalesce(p.signed_on, p.effective) desc, p.seq desc limit 1) as p
-       where v.id = any(${[...revised.keys()]}::bigint[])
-       order by v.id`.execute(db);
-    for (const r of rows) {
+    for (const r of await versionsDatedBeforeEarlier(db, [...revised.keys()])) {
       process.stderr.write(
-        `policy-tracker: warning: ${revised.get(Number(r.id))}: «${r.title}» dated ${r.on} is recorded as version ${r.seq}, after version ${r.later_seq} dated ${r.later_on}: ` +
+        `policy-tracker: warning: ${revised.get(r.versionId)}: «${r.title}» dated ${r.on} is recorded as version ${r.seq}, after version ${r.laterSeq} dated ${r.laterOn}: ` +
           `it is now the latest (versions are taken in the order they are recorded; record a document's older versions first)\n`,
       );
     }

@@ -71,6 +71,24 @@ export async function versionProvisions(db: Kysely<Database>, versionId: number)
   return db.selectFrom('provisions').select(['path', 'label', 'level', 'heading', 'text']).where('version_id', '=', versionId).orderBy('ord').execute();
 }
 
+/**
+ * Stored provisions by id (`provision_texts`, as `versions.provision_ids` lists them), each read
+ * once, {@link PROVISION_TEXTS_PER_READ} per statement.
+ */
+export async function provisionsById(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, Provision>> {
+  const wanted = [...new Set(ids)];
+  const out = new Map<number, Provision>();
+  for (let i = 0; i < wanted.length; i += PROVISION_TEXTS_PER_READ) {
+    const rows = await db
+      .selectFrom('provision_texts')
+      .select(['id', 'path', 'label', 'level', 'heading', 'text'])
+      .where('id', 'in', wanted.slice(i, i + PROVISION_TEXTS_PER_READ))
+      .execute();
+    for (const { id, ...p } of rows) out.set(Number(id), p);
+  }
+  return out;
+}
+
 /** Compares two stored versions directly (any two, in either order). Pure apart from the reads. */
 export async function compareStoredVersions(db: Kysely<Database>, fromVersionId: number, toVersionId: number): Promise<CompareResult> {
   const [from, to] = await Promise.all([versionProvisions(db, fromVersionId), versionProvisions(db, toVersionId)]);
@@ -159,16 +177,7 @@ export async function recordChangesOf(db: Kysely<Database>, versionIds: readonly
        and not exists (select 1 from version_comparisons c where c.version_id = v.id)
      order by v.id`.execute(db);
   if (pairs.length === 0) return 0;
-  const wanted = [...new Set(pairs.flatMap((p) => [...p.ids, ...p.prev_ids].map(Number)))];
-  const texts = new Map<number, Provision>();
-  for (let i = 0; i < wanted.length; i += PROVISION_TEXTS_PER_READ) {
-    const rows = await db
-      .selectFrom('provision_texts')
-      .select(['id', 'path', 'label', 'level', 'heading', 'text'])
-      .where('id', 'in', wanted.slice(i, i + PROVISION_TEXTS_PER_READ))
-      .execute();
-    for (const { id, ...p } of rows) texts.set(Number(id), p);
-  }
+  const texts = await provisionsById(db, pairs.flatMap((p) => [...p.ids, ...p.prev_ids].map(Number)));
   const provisionsOf = (ids: readonly (number | string)[]) => ids.map((id) => texts.get(Number(id))!);
   const compared = pairs.map((p) => ({
     id: Number(p.id),

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { findCitations } from '../pipeline/citations.ts';
+import { provisionsById } from './changes.repository.ts';
 import type { Database } from './schema.ts';
 import { repealTargets } from './identity.ts';
 import { unframeText } from './version-text.ts';
@@ -53,10 +54,10 @@ async function linkRound(db: Kysely<Database>): Promise<number> {
      order by v.id
      limit ${VERSIONS_PER_ROUND}`.execute(db);
   if (versions.length === 0) return 0;
-  const texts = await provisionTexts(db, versions.filter((v) => v.text === null).flatMap((v) => v.provision_ids.map(Number)));
+  const provisions = await provisionsById(db, versions.filter((v) => v.text === null).flatMap((v) => v.provision_ids.map(Number)));
   const rows = { doc: [] as number[], ver: [] as number[], num: [] as (string | null)[], title: [] as (string | null)[], tkey: [] as (string | null)[], target: [] as string[] };
   for (const v of versions) {
-    const text = v.text ?? unframeText(v.text_frame ?? '', v.provision_ids.map((id) => texts.get(Number(id)) ?? ''));
+    const text = v.text ?? unframeText(v.text_frame ?? '', v.provision_ids.map((id) => provisions.get(Number(id))?.text ?? ''));
     for (const t of repealTargets(findCitations(text, { title: v.title, docNumber: v.doc_number }))) {
       rows.doc.push(Number(v.document_id));
       rows.ver.push(Number(v.id));
@@ -102,15 +103,4 @@ async function linkRound(db: Kysely<Database>): Promise<number> {
     await sql`update versions set citations_read = true where id = any(${ids}::bigint[])`.execute(trx);
   });
   return versions.length;
-}
-
-/** The texts of the given provisions, by id. */
-async function provisionTexts(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, string>> {
-  const out = new Map<number, string>();
-  const wanted = [...new Set(ids)];
-  for (let i = 0; i < wanted.length; i += 20_000) {
-    const rows = await db.selectFrom('provision_texts').select(['id', 'text']).where('id', 'in', wanted.slice(i, i + 20_000)).execute();
-    for (const r of rows) out.set(Number(r.id), r.text);
-  }
-  return out;
 }

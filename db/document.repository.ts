@@ -378,3 +378,33 @@ export async function countRows(db: Kysely<Database>): Promise<Record<'documents
            (select count(*) from version_sources) as version_sources`.execute(db);
   return rows[0]!;
 }
+
+/** A version dated before a version of its document recorded earlier (see {@link versionsDatedBeforeEarlier}). */
+export interface OutOfOrderVersion {
+  readonly versionId: number;
+  readonly seq: number;
+  readonly title: string;
+  /** Its date: signing, else taking effect. */
+  readonly on: IsoDate;
+  /** The latest-dated version recorded before it that is dated after it. */
+  readonly laterSeq: number;
+  readonly laterOn: IsoDate;
+}
+
+/**
+ * Of the given versions, those dated (signing, else taking effect) before a version of the same
+ * document with a lower seq: recorded after a newer text, they became the document's latest.
+ */
+export async function versionsDatedBeforeEarlier(db: Kysely<Database>, versionIds: readonly number[]): Promise<OutOfOrderVersion[]> {
+  if (versionIds.length === 0) return [];
+  const { rows } = await sql<{ id: number; seq: number; title: string; on: string; later_seq: number; later_on: string }>`
+    select v.id, v.seq, v.title, coalesce(v.signed_on, v.effective)::text as on, p.seq as later_seq, p.on as later_on
+      from versions v
+      cross join lateral (select p.seq, coalesce(p.signed_on, p.effective)::text as on from versions p
+                           where p.document_id = v.document_id and p.seq < v.seq
+                             and coalesce(p.signed_on, p.effective) > coalesce(v.signed_on, v.effective)
+                           order by coalesce(p.signed_on, p.effective) desc, p.seq desc limit 1) as p
+     where v.id = any(${[...versionIds]}::bigint[])
+     order by v.id`.execute(db);
+  return rows.map((r) => ({ versionId: Number(r.id), seq: Number(r.seq), title: r.title, on: r.on, laterSeq: Number(r.later_seq), laterOn: r.later_on }));
+}

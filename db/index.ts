@@ -24,6 +24,7 @@ export {
   textInForce,
   countRows,
   versionInForce,
+  versionsDatedBeforeEarlier,
   type DocumentRef,
   type DocumentSummary,
   type DocumentHistory,

@@ -186,6 +186,14 @@ function trailingSignature(lines: readonly string[]): { start: number; issuers: 
     date = dateLine(lines[end - 1]!);
     if (date) end -= 1;
   }
+  const { start, issuers } = issuersAbove(lines, end);
+  // Names with no date under them are table cells or headings, not a signature.
+  if (!date) return { start: lines.length, issuers: [], date: null };
+  return { start, issuers, date };
+}
+
+/** The issuing bodies on the lines right above `end` (one or more a line), and where they start. */
+function issuersAbove(lines: readonly string[], end: number): { start: number; issuers: string[] } {
   const issuers: string[] = [];
   let start = end;
   while (start > 0) {
@@ -194,9 +202,7 @@ function trailingSignature(lines: readonly string[]): { start: number; issuers: 
     issuers.unshift(...names);
     start -= 1;
   }
-  // Names with no date under them are table cells or headings, not a signature.
-  if (!date) return { start: lines.length, issuers: [], date: null };
-  return { start, issuers, date };
+  return { start, issuers };
 }
 
 /**
@@ -210,12 +216,7 @@ function innerSignature(lines: readonly string[]): { issuers: string[]; date: Is
   for (let i = 1; i < lines.length - 1; i++) {
     const date = dateLine(lines[i]!);
     if (!date) continue;
-    const issuers: string[] = [];
-    for (let k = i - 1; k >= 0; k--) {
-      const names = issuerNames(lines[k]!);
-      if (!names) break;
-      issuers.unshift(...names);
-    }
+    const { issuers } = issuersAbove(lines, i);
     if (issuers.length > 0) return { issuers, date };
   }
   return null;
